@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Make one environment look the way a task says (state present or absent).
+
+INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
+signatures and behaviour may change in any release without notice.
+
+Request budget (what the module documentation promises):
+- existing environment, steady state: 1 request (the lookup; it carries quota and storage info
+  when the task manages them);
+- creation: the lookup plus the POST (2); with environment_id: the GET plus the PUT upsert (2);
+- update (update_existing): the lookup plus one PUT;
+- deletion: the lookup, a PUT to disable when enabled, the DELETE.
+Check mode sends the reads only.
+"""
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
+    api_to_options, apply_desired, current_view, desired_view, differences, find_by_name, options_to_create_body,
+    retention_order_errors, update_body,
+)
+
+MINT_TOKEN_HINT = ('mint one with POST /api/cluster/v2/environments/%s/tokenManagementToken '
+                   '(a cluster token with scope EnvironmentTokenManagement)')
+
+
+class AmbiguousNameError(DynatraceError):
+    """More than one environment carries the requested name."""
+
+
+def ensure_environment(client, params, check_mode=False, warn=None):
+    """Run one dynatrace_environment task; return the module result (without request counters)."""
+    warn = warn or (lambda message: None)
+    if params['state'] == 'absent':
+        return ensure_absent(client, params, check_mode)
+    return ensure_present(client, params, check_mode, warn)
+
+
+def locate(client, params, include_consumption=False, include_storage=False):
+    """The environment (API shape) the task addresses, by id or by exact name, or None."""
+    try:
+        if params.get('environment_id'):
+            return client.get_environment(params['environment_id'], include_consumption, include_storage)
+        matches = find_by_name(client, params['name'], include_consumption, include_storage)
+    except DynatraceError as exc:
+        if exc.status == 422 and include_consumption:
+            exc.message = ('the cluster refuses consumption info (%s). Clusters on Dynatrace Platform Subscription '
+                           '(DPS) licensing have no environment quotas: remove the quotas option from the task.'
+                           % exc.message)
+        raise
+    if len(matches) > 1:
+        raise AmbiguousNameError('name %r matches %d environments (ids: %s); set environment_id to choose one'
+                                 % (params['name'], len(matches), ', '.join(sorted(e['id'] for e in matches))))
+    return matches[0] if matches else None
+
+
+def ensure_present(client, params, check_mode, warn):
+    desired = desired_view(params)
+    environment = locate(client, params, include_consumption='quotas' in desired, include_storage='storage' in desired)
+    if environment is None:
+        return create(client, params, check_mode, warn)
+    current = api_to_options(environment)
+    changes = differences(desired, current_view(current, desired))
+    result = dict(changed=False, environment_id=current['environment_id'], environment=current, drift={})
+    if not changes:
+        return result
+    before, after = _changed_fields(changes, 'current'), _changed_fields(changes, 'desired')
+    if not params['update_existing']:
+        result.update(drift=changes, diff=dict(before=before, after=after,
+                                               before_header='%s (current; update_existing is false, nothing changed)'
+                                               % current['name'], after_header='%s (as declared)' % current['name']))
+        return result
+    target = apply_desired(current, params)
+    order_errors = retention_order_errors(target.get('storage'))
+    if order_errors:
+        raise DynatraceError('; '.join(order_errors))
+    if not check_mode:
+        client.put_environment(environment['id'], update_body(environment, params, changes))
+    result.update(changed=True, environment=target, diff=dict(before=before, after=after))
+    return result
+
+
+def create(client, params, check_mode, warn):
+    if not params.get('name'):
+        raise DynatraceError('environment %s does not exist; name is required to create it' % params['environment_id'])
+    body = options_to_create_body(params)
+    predicted = api_to_options(dict(body, id=params.get('environment_id')))
+    result = dict(changed=True, environment_id=predicted['environment_id'], environment=predicted, drift={},
+                  diff=dict(before={}, after=desired_view(dict(params, enabled=predicted['enabled']))))
+    if check_mode:
+        return result
+    if params.get('environment_id'):
+        dummy, token = client.put_environment(params['environment_id'], body, create_token=params['create_token'])
+        environment_id = params['environment_id']
+    else:
+        environment_id, token = post_without_duplicates(client, params, body, warn)
+    result['environment_id'] = environment_id
+    result['environment'] = dict(predicted, environment_id=environment_id)
+    if params['create_token'] and token:
+        result['token_management_token'] = token
+    return result
+
+
+def post_without_duplicates(client, params, body, warn, attempts=2):
+    """POST the environment; when an answer is lost, find out what happened instead of guessing.
+
+    After a lost answer the name is looked up again (the lookup before the POST found none):
+    one match means the POST worked, so the environment is adopted (its token is lost with the
+    answer); no match means it did not, so it is sent again; several mean another run created
+    one at the same time, which only a person can sort out.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return client.create_environment(body, create_token=params['create_token'])
+        except ResponseLostError as lost:
+            matches = find_by_name(client, params['name'])
+            if len(matches) == 1:
+                environment_id = matches[0]['id']
+                warn('The answer to the create request was lost (%s), but environment %r was created with id %s and '
+                     'is adopted. Its token-management token was lost with the answer: %s.'
+                     % (lost.message, params['name'], environment_id, MINT_TOKEN_HINT % environment_id))
+                return environment_id, None
+            if len(matches) > 1:
+                raise DynatraceError('the answer to the create request was lost, and %d environments named %r exist now '
+                                     '(ids: %s): another run created one at the same time. Delete the extra one.'
+                                     % (len(matches), params['name'], ', '.join(sorted(m['id'] for m in matches))))
+            if attempt == attempts:
+                raise DynatraceError('the create request for %r was sent %d times and each answer was lost; no '
+                                     'environment of that name exists. Check the network path to the cluster.'
+                                     % (params['name'], attempts), method='POST', path=lost.path, attempts=attempts)
+    return None, None  # not reached: the loop returns or raises
+
+
+def ensure_absent(client, params, check_mode):
+    environment = locate(client, params)
+    if environment is None:
+        return dict(changed=False, environment_id=params.get('environment_id'), environment={}, drift={})
+    before = api_to_options(environment)
+    result = dict(changed=True, environment_id=environment['id'], environment={}, drift={},
+                  diff=dict(before=before, after={}))
+    if check_mode:
+        return result
+    if environment.get('state', 'ENABLED') != 'DISABLED':
+        # The API refuses to delete an enabled environment: disable it first.
+        client.put_environment(environment['id'], dict(name=environment['name'], state='DISABLED',
+                                                        trial=bool(environment.get('trial')),
+                                                        tags=list(environment.get('tags') or [])))
+    client.delete_environment(environment['id'])
+    return result
+
+
+def _changed_fields(changes, side):
+    """Nested before/after dicts of the changed fields only, for --diff."""
+    view = {}
+    for path, values in changes.items():
+        keys = path.split('.')
+        node = view
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = values[side]
+    return view
