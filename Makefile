@@ -1,0 +1,77 @@
+# Build, test and demo targets for the clusterops.dynatrace collection.
+# Every target creates the virtual environment .venv when it is missing
+# (tests/tools/venv.sh) and uses only the tools installed there.
+#
+#   make test    everything CI runs (.ci/run), stops at the first failure
+#   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.NOTPARALLEL:
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(CURDIR)/$(VENV)/bin
+COLLECTIONS := $(CURDIR)/.tmp/collections
+VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
+BUILD_DIR   := .tmp/build
+TARBALL     := $(BUILD_DIR)/clusterops-dynatrace-$(VERSION).tar.gz
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+export PY_COLORS := 0
+
+.PHONY: help venv tree test units sanity lint build importer changelog-lint demo clean distclean
+
+help:
+	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
+	@echo "make test            units, sanity, lint, build, importer, changelog-lint (what CI runs)"
+	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
+	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
+	@echo "make sanity          ansible-test sanity, offline, no ignore files"
+	@echo "make lint            ansible-lint --offline --profile production"
+	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/ and check the tarball's contents"
+	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
+	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make clean           remove .tmp/, test output and caches (keeps .venv); make distclean also removes .venv"
+
+venv:
+	@bash tests/tools/venv.sh
+
+tree:
+	@bash tests/tools/collection-tree.sh
+
+test: units sanity lint build importer changelog-lint
+	@echo "make test: all checks passed"
+
+units: venv tree
+	bash tests/tools/pytest.sh
+
+sanity: venv
+	bash tests/tools/sanity.sh
+
+lint: venv tree
+	ansible-lint --offline --profile production
+
+build: venv
+	cmp -s requirements.txt meta/requirements.txt || { echo "meta/requirements.txt must be a copy of requirements.txt (see meta/execution-environment.yml)" >&2; exit 1; }
+	rm -rf $(BUILD_DIR)
+	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
+	bash tests/tools/check-tarball.sh $(TARBALL)
+
+importer: build
+	bash tests/tools/importer.sh $(TARBALL)
+
+changelog-lint: venv
+	antsibull-changelog lint
+
+demo: build
+	bash tests/tools/demo.sh $(TARBALL)
+
+clean:
+	rm -rf .tmp tests/output .pytest_cache .ansible clusterops-dynatrace-*.tar.gz
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
