@@ -31,7 +31,7 @@ help:
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make lint            ansible-lint --offline --profile production"
-	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/ and check the tarball's contents"
+	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make clean           remove .tmp/, test output and caches (keeps .venv); make distclean also removes .venv"
@@ -59,6 +59,8 @@ build: venv
 	rm -rf $(BUILD_DIR)
 	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
 	bash tests/tools/check-tarball.sh $(TARBALL)
+	ansible-builder create -f meta/execution-environment.yml --context .tmp/ee > /dev/null
+	@echo "build: execution environment build context written to .tmp/ee"
 
 importer: build
 	bash tests/tools/importer.sh $(TARBALL)
