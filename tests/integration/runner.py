@@ -1,0 +1,88 @@
+"""Run tasks through ansible-playbook against the emulator and read back every task result.
+
+Modules run for real: a subprocess of ansible-playbook, the collection from ANSIBLE_COLLECTIONS_PATH
+(set by tests/conftest.py), HTTP to the emulator on 127.0.0.1.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+CALLBACK_DIR = Path(__file__).resolve().parent / 'callback_plugins'
+
+
+class PlaybookRun:
+    def __init__(self, completed, results):
+        self.rc = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.results = results
+
+    @property
+    def last(self):
+        """The result dict of the last task that ran."""
+        return self.results[-1]['result']
+
+    @property
+    def last_status(self):
+        return self.results[-1]['status']
+
+    def by_task(self, name):
+        return [entry['result'] for entry in self.results if entry['task'] == name]
+
+    def __repr__(self):
+        return 'PlaybookRun(rc=%s, results=%s, stderr=%s)' % (self.rc, json.dumps(self.results, indent=1)[:4000], self.stderr[-2000:])
+
+
+def ansible_env(emulator=None, extra_env=None, stdout_callback='json_lines'):
+    env = dict(os.environ)
+    env.update({
+        'ANSIBLE_CALLBACK_PLUGINS': str(CALLBACK_DIR),
+        'ANSIBLE_STDOUT_CALLBACK': stdout_callback,
+        'ANSIBLE_LOAD_CALLBACK_PLUGINS': '1',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': '0',
+        'ANSIBLE_HOST_KEY_CHECKING': '0',
+        'ANSIBLE_LOCALHOST_WARNING': '0',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+    })
+    if emulator is not None:
+        env['DYNATRACE_URL'] = emulator.url
+        env['DYNATRACE_API_TOKEN'] = emulator.token
+    env.update(extra_env or {})
+    return env
+
+
+def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=0, play_vars=None,
+              forks=None, stdout_callback='json_lines', timeout=600):
+    """Run a one-play playbook of `tasks` on localhost; return a PlaybookRun."""
+    play = dict(name='clusterops.dynatrace test', hosts='localhost', gather_facts=False, vars=play_vars or {},
+                tasks=tasks)
+    with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
+        playbook = Path(workdir) / 'play.yml'
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)]
+        command += ['--check'] if check else []
+        command += ['--diff'] if diff else []
+        command += ['-' + 'v' * verbosity] if verbosity else []
+        command += ['--forks', str(forks)] if forks else []
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                                   env=ansible_env(emulator, extra_env, stdout_callback), cwd=workdir)
+    results = [json.loads(line[len('TASK_RESULT '):]) for line in completed.stdout.splitlines()
+               if line.startswith('TASK_RESULT ')]
+    return PlaybookRun(completed, results)
+
+
+def run_module(module, emulator, check=False, diff=False, extra_env=None, **args):
+    """Run one module of the collection as a single task; return (status, result)."""
+    task = {'name': 'module under test', 'clusterops.dynatrace.' + module: args}
+    run = run_tasks([task], emulator=emulator, check=check, diff=diff, extra_env=extra_env)
+    assert run.results, 'ansible-playbook produced no task result: rc=%s\n%s\n%s' % (run.rc, run.stdout[-3000:], run.stderr[-3000:])
+    return run.last_status, run.last
