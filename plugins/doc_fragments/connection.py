@@ -21,7 +21,7 @@ options:
     required: true
   api_token:
     description:
-      - Dynatrace API token, sent as C(Authorization: Api-Token <token>).
+      - "Dynatrace API token, sent as C(Authorization: Api-Token <token>)."
       - Environment calls of the Cluster API v2 need a cluster token with scope C(ServiceProviderAPI), created in the
         Cluster Management Console. The cluster version needs an environment token with scope C(DataExport).
       - Never logged and never part of an error message.

@@ -255,7 +255,8 @@ options:
     type: bool
     default: false
 notes:
-  - The token returned on creation is a secret. Register the result on a task with C(no_log: true), or store it in a
+  - >-
+    The token returned on creation is a secret. Register the result on a task with C(no_log: true), or store it in a
     vault right away. It is never put in C(ansible_facts), so fact caches do not persist it.
   - When the answer to a create request is lost (timeout, dropped connection), the module looks the name up again and
     adopts the environment when exactly one appeared; its token is lost with the answer, and the warning says how to
