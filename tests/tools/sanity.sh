@@ -21,16 +21,28 @@ if compgen -G 'tests/sanity/ignore-*.txt' > /dev/null; then
     exit 1
 fi
 
-# 1. Fresh copy of the collection's files (tracked, and untracked but not ignored).
+# 1. Fresh copy of the collection's files (tracked, and untracked but not ignored;
+#    tracked files deleted in the work tree are left out).
 rm -rf "$copy"
 mkdir -p "$copy"
 git ls-files -z --cached --others --exclude-standard \
-    | while IFS= read -r -d '' f; do [[ -e $f || -L $f ]] && printf '%s\0' "$f"; done \
+    | while IFS= read -r -d '' f; do if [[ -e $f || -L $f ]]; then printf '%s\0' "$f"; fi; done \
     | tar --null --no-recursion -T - -cf - \
     | tar -xf - -C "$copy"
 # ansible-test lists files with git; without a repository of its own the copy
 # would belong to this checkout, where .tmp/ is ignored.
 git -C "$copy" init --quiet
+
+# ansible-test keeps its venvs and the get-pip script in ~/.ansible/test, shared
+# by every checkout on this machine: two runs building the same venv at once
+# break each other, so run one at a time.
+cache=$HOME/.ansible/test/cache
+mkdir -p "$cache"
+exec 9> "$HOME/.ansible/test/sanity.lock"
+if ! flock -n 9; then
+    echo "sanity: another ansible-test sanity run holds ~/.ansible/test; waiting for it"
+    flock -w 1800 9
+fi
 
 # 2. Offline get-pip stand-in, named after the pip version ansible-test bootstraps.
 pip_version=$("$venv_bin/python" - <<'PY'
@@ -39,9 +51,8 @@ src = pathlib.Path(ansible_test.__file__).parent / '_internal' / 'python_require
 print(re.search(r"default_packages = dict\(\s*pip='([^']+)'", src.read_text()).group(1))
 PY
 )
-cache=$HOME/.ansible/test/cache
-mkdir -p "$cache"
-cp tests/tools/get_pip_standin.py "$cache/get_pip_${pip_version//./_}.py"
+cp tests/tools/get_pip_standin.py "$cache/get_pip_${pip_version//./_}.py.tmp"
+mv "$cache/get_pip_${pip_version//./_}.py.tmp" "$cache/get_pip_${pip_version//./_}.py"
 
 # 3. Python versions: ansible-test runs the multi-version tests (compile, import)
 #    for every Python it supports and finds as pythonX.Y on PATH, and skips the
