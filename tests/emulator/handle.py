@@ -1,0 +1,107 @@
+"""Start an emulator process and drive its control API (used by the pytest fixtures, usable on its own)."""
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+
+import requests
+
+from . import DEFAULT_TOKEN
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+READY_PREFIX = 'Dynatrace Managed API emulator listening on '
+
+
+class EmulatorHandle:
+    """A running emulator: its URL, a token with all scopes, and the control API."""
+
+    def __init__(self, url, token, ca_path=None, process=None):
+        self.url = url
+        self.token = token
+        self.ca_path = ca_path
+        self.process = process
+
+    def _control(self, method, path, body=None):
+        response = requests.request(method, f'{self.url}/_emulator/{path}', json=body,
+                                    verify=self.ca_path or True, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self):
+        self._control('POST', 'reset')
+
+    def requests(self):
+        return self._control('GET', 'requests')
+
+    def clear_requests(self):
+        self._control('DELETE', 'requests')
+
+    def add_fault(self, **fault):
+        self._control('POST', 'faults', fault)
+
+    def configure(self, **settings):
+        return self._control('POST', 'config', settings)
+
+    def seed(self, count, name_prefix=None):
+        return self._control('POST', 'seed', {'count': count, 'name_prefix': name_prefix})['ids']
+
+    def environments(self):
+        return self._control('GET', 'environments')
+
+    def add_token(self, token, scopes):
+        self._control('POST', 'tokens', {'token': token, 'scopes': list(scopes)})
+
+    def stop(self):
+        """Terminate the process (SIGTERM, then SIGKILL if it hangs) and wait for it."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+
+
+def command_line(tokens=None, license=None, deny_features=(), state_file=None, tls_files=None,  # pylint: disable=redefined-builtin
+                 clock_offset_ms=None, cluster_version=None, seed_environments=None):
+    """The `python -m tests.emulator` arguments for these options, on a free port of 127.0.0.1."""
+    args = [sys.executable, '-m', 'tests.emulator', '--host', '127.0.0.1', '--port', '0']
+    for token, scopes in (tokens or {}).items():
+        args += ['--token', f"{token}={','.join(scopes)}"]
+    for feature in deny_features:
+        args += ['--deny-feature', feature]
+    options = {'--license': license, '--state-file': state_file, '--clock-offset-ms': clock_offset_ms,
+               '--cluster-version': cluster_version, '--seed-environments': seed_environments}
+    for name, value in options.items():
+        if value is not None:
+            args += [name, str(value)]
+    if tls_files:
+        args += ['--tls-cert', tls_files[0], '--tls-key', tls_files[1]]
+    return args
+
+
+def _ready_url(process, timeout):
+    """Wait for the ready line; a thread reads so that the wait can time out."""
+    lines = queue.Queue()
+    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
+    try:
+        line = lines.get(timeout=timeout)
+    except queue.Empty:
+        line = ''
+    if not line.startswith(READY_PREFIX):
+        process.kill()
+        process.wait()
+        raise RuntimeError(f'the emulator did not start (exit code {process.poll()}, first line {line!r})')
+    return line[len(READY_PREFIX):].strip()
+
+
+def start_emulator(timeout=30, ca_path=None, **options):
+    """Start `python -m tests.emulator` from the repository root and return its handle once it is ready."""
+    process = subprocess.Popen(command_line(**options), cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
+    url = _ready_url(process, timeout)
+    token = next(iter(options['tokens'])) if options.get('tokens') else DEFAULT_TOKEN
+    return EmulatorHandle(url, token, ca_path, process)
