@@ -1,6 +1,7 @@
 """The control API under /_emulator/: not part of Dynatrace, no auth, never logged or faulted."""
 
 import json
+from typing import Optional
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -21,21 +22,21 @@ class ControlModel(BaseModel):
 
 
 class ConfigChange(ControlModel):
-    license: str = Field(None, pattern='^(classic|dps)$')
-    deny_features: list[str] = None
-    clock_offset_ms: int = None
-    cluster_version: str = Field(None, pattern=r'^\d+\.\d+\.\d+\.\d{8}-\d{6}$')
+    license: Optional[str] = Field(None, pattern='^(classic|dps)$')
+    deny_features: Optional[list[str]] = None
+    clock_offset_ms: Optional[int] = None
+    cluster_version: Optional[str] = Field(None, pattern=r'^\d+\.\d+\.\d+\.\d{8}-\d{6}$')
 
 
 class SeedRequest(ControlModel):
     count: int = Field(ge=0, le=100_000)
-    name_prefix: str = None
+    name_prefix: Optional[str] = None
 
 
 class TokenRegistration(ControlModel):
     token: str = Field(min_length=1)
     scopes: list[str]
-    environment: str = None
+    environment: Optional[str] = None
 
 
 async def parsed(request, model):
@@ -93,7 +94,7 @@ async def configure(request: Request):
     unknown = set(change.deny_features or ()) - set(FEATURES)
     if unknown or (change.license and change.license not in LICENSES):
         raise ApiError(400, f'Unknown features {sorted(unknown)}; features are {", ".join(FEATURES)}.')
-    updates = change.model_dump(exclude_unset=True)
+    updates = change.model_dump(exclude_unset=True, exclude_none=True)
     if 'deny_features' in updates:
         updates['deny_features'] = frozenset(updates['deny_features'])
     emulator = emulator_of(request)
