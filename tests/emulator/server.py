@@ -1,5 +1,6 @@
 """Serve the emulator with uvicorn: the protocol that can drop connections, and the ready line."""
 
+import signal
 import sys
 
 import uvicorn
@@ -38,6 +39,10 @@ class AnnouncingServer(uvicorn.Server):
             print(READY_LINE.format(url=f'{scheme}://{host}:{port}'), flush=True)
 
 
+def exit_quietly(_signum, _frame):
+    sys.exit(0)
+
+
 def serve(emulator, host, port, tls_cert=None, tls_key=None):
     """Run in the foreground until Ctrl-C or SIGTERM."""
     config = uvicorn.Config(
@@ -46,6 +51,10 @@ def serve(emulator, host, port, tls_cert=None, tls_key=None):
         timeout_graceful_shutdown=2,
     )
     server = AnnouncingServer(config)
+    # uvicorn shuts down gracefully, then raises the signal again for the previous handler: make that
+    # handler a quiet exit 0 (no KeyboardInterrupt traceback after Ctrl-C, no death by SIGTERM).
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, exit_quietly)
     server.run()
     if not server.started:
         sys.exit(1)

@@ -1,0 +1,116 @@
+"""The control API, the state file, TLS and the process itself."""
+
+import json
+import signal
+import subprocess
+import sys
+
+import requests
+
+from tests.emulator import DEFAULT_TOKEN
+from tests.emulator.handle import REPO_ROOT, start_emulator
+from tests.emulator.tests.helpers import ENVIRONMENTS, Api
+
+
+def test_request_log_records_method_path_query_status_and_body(api):
+    api.post(ENVIRONMENTS, json={'name': 'logged'})
+    api.get(ENVIRONMENTS + '?pageSize=5&filter=name%28x%29')
+    api.get(ENVIRONMENTS, headers={'Authorization': ''})
+    assert api.handle.requests() == [
+        {'method': 'POST', 'path': ENVIRONMENTS, 'query': '', 'status': 201, 'body': {'name': 'logged'}},
+        {'method': 'GET', 'path': ENVIRONMENTS, 'query': 'pageSize=5&filter=name%28x%29', 'status': 200, 'body': None},
+        {'method': 'GET', 'path': ENVIRONMENTS, 'query': '', 'status': 401, 'body': None},
+    ]
+
+
+def test_request_log_never_holds_headers_or_tokens(api):
+    api.post(ENVIRONMENTS + '?createToken=true', json={'name': 'x'})
+    text = json.dumps(api.handle.requests())
+    assert DEFAULT_TOKEN not in text and 'dt0c01' not in text and 'Authorization' not in text
+
+
+def test_clear_requests_and_reset(api):
+    api.create()
+    api.handle.clear_requests()
+    assert api.handle.requests() == []
+    api.create()
+    api.handle.reset()
+    assert api.handle.requests() == [] and api.handle.environments() == []
+
+
+def test_reset_forgets_created_tokens(api):
+    token = api.post(ENVIRONMENTS + '?createToken=true', json={'name': 'x'}).json()['tokenManagementToken']
+    api.handle.reset()
+    assert api.get('/api/v1/time', token=token).status_code == 403
+
+
+def test_seed_is_fast_and_realistic(api):
+    ids = api.handle.seed(10_000, name_prefix='bulk')
+    assert len(set(ids)) == 10_000
+    body = api.get(ENVIRONMENTS, params={'filter': 'name(bulk)', 'pageSize': 1}).json()
+    assert body['totalCount'] == 10_000
+
+
+def test_seed_from_the_command_line_survives_reset(emulator_factory):
+    handle = emulator_factory(seed_environments=12)
+    first = handle.environments()
+    Api(handle).put(f"{ENVIRONMENTS}/{first[0]['id']}", json={'name': 'changed'})
+    handle.reset()
+    assert handle.environments() == first
+
+
+def test_state_file_persists_environments_and_tokens_across_a_restart(emulator_factory, tmp_path):
+    state_file = str(tmp_path / 'emulator-state.json')
+    api = Api(emulator_factory(state_file=state_file))
+    created = api.post(ENVIRONMENTS + '?createToken=true', json={'name': 'durable', 'quotas': {'hostUnits': {'maxLimit': 5}}}).json()
+    api.handle.stop()
+    restarted = Api(emulator_factory(state_file=state_file))
+    assert restarted.stored(created['id'])['quotas']['hostUnits']['maxLimit'] == 5
+    assert restarted.get(f"/e/{created['id']}/api/v1/time", token=created['tokenManagementToken']).status_code == 200
+    assert [path.name for path in tmp_path.iterdir()] == ['emulator-state.json']  # no temporary file left
+
+
+def test_tls_with_the_trustme_ca(emulator_factory):
+    handle = emulator_factory(tls=True)
+    assert handle.url.startswith('https://127.0.0.1:')
+    assert Api(handle).get(ENVIRONMENTS).status_code == 200
+    try:
+        requests.get(handle.url + ENVIRONMENTS, timeout=10)
+        raise AssertionError('an unknown CA must be refused')
+    except requests.exceptions.SSLError:
+        pass
+    handle.add_fault(method='GET', path=ENVIRONMENTS, action='reset')
+    try:
+        Api(handle).get(ENVIRONMENTS)
+        raise AssertionError('the connection must be dropped')
+    except requests.exceptions.ConnectionError:
+        pass
+
+
+def test_ready_line_is_the_only_output_and_sigterm_stops_cleanly():
+    process = subprocess.Popen([sys.executable, '-m', 'tests.emulator', '--port', '0'], cwd=REPO_ROOT,  # pylint: disable=consider-using-with
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert line.startswith('Dynatrace Managed API emulator listening on http://127.0.0.1:')
+    url = line.rsplit(' ', 1)[1].strip()
+    requests.get(url + ENVIRONMENTS, headers={'Authorization': f'Api-Token {DEFAULT_TOKEN}'}, timeout=10)
+    requests.get(url + ENVIRONMENTS, headers={'Authorization': 'Api-Token dt0c01.WRONG.SECRET'}, timeout=10)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert stdout == '' and 'dt0c01' not in stderr and 'GET' not in stderr
+
+
+def test_bad_command_line_fails_fast():
+    try:
+        start_emulator(timeout=15, license='enterprise')
+        raise AssertionError('must not start')
+    except RuntimeError as error:
+        assert 'did not start' in str(error)
+
+
+def test_add_token_at_run_time(api):
+    token = 'dt0c01.RUNTIMERUNTIMERUNTIMERUN.' + 'S' * 64
+    assert api.get(ENVIRONMENTS, token=token).status_code == 403
+    api.handle.add_token(token, ['ServiceProviderAPI'])
+    assert api.get(ENVIRONMENTS, token=token).status_code == 200
