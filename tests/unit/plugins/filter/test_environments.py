@@ -1,0 +1,178 @@
+"""Unit tests of the filters behind the environments role (plugins/filter/environments.py)."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.clusterops.dynatrace.plugins.filter.environments import (
+    FilterModule, environments_created, environments_failures, environments_plan, environments_read_options,
+    environments_to_apply,
+)
+
+
+def existing(name, environment_id=None, **fields):
+    """An environment as dynatrace_environment_info returns it."""
+    environment = dict(environment_id=environment_id or 'id-' + name, name=name, enabled=True, trial=False, tags=[])
+    environment.update(fields)
+    return environment
+
+
+def names(items):
+    return [item.get('name') or item.get('environment_id') for item in items]
+
+
+def test_filters_are_registered():
+    assert set(FilterModule().filters()) == {'environments_plan', 'environments_to_apply', 'environments_created',
+                                             'environments_failures', 'environments_read_options'}
+
+
+def test_missing_items_are_created_in_declared_order():
+    declared = [{'name': 'c'}, {'name': 'a'}, {'name': 'b'}]
+    plan = environments_plan(declared, [existing('a')])
+    assert names(plan['create']) == ['c', 'b']
+    assert plan['change'] == [] and plan['unchanged'] == ['a']
+    assert names(plan['apply']) == ['c', 'b']
+    assert plan['create'][0] is declared[0]  # items are passed on untouched
+
+
+def test_hundred_existing_items_need_no_task():
+    declared = [{'name': 'team-%03d' % index, 'tags': ['t']} for index in range(100)]
+    listing = [existing('team-%03d' % index, tags=['t']) for index in range(100)]
+    assert environments_to_apply(declared, listing) == []
+    assert environments_to_apply(declared, {'environments': listing, 'total_count': 100}) == []
+
+
+def test_name_match_is_exact_and_case_sensitive():
+    assert names(environments_to_apply([{'name': 'Team'}], [existing('team'), existing('Team ')])) == ['Team']
+
+
+def test_environment_id_takes_precedence_over_name():
+    listing = [existing('old-name', 'fixed-id'), existing('new-name', 'other')]
+    assert environments_to_apply([{'environment_id': 'fixed-id', 'name': 'new-name'}], listing) == []
+    plan = environments_plan([{'environment_id': 'fixed-id', 'name': 'new-name'}], listing, True)
+    assert names(plan['change']) == ['new-name']  # renamed with update_existing
+    assert names(environments_to_apply([{'environment_id': 'missing', 'name': 'old-name'}], listing)) == ['old-name']
+
+
+def test_drift_is_reported_not_applied_by_default():
+    listing = [existing('a', tags=['x'], quotas={'host_units': {'max_limit': 10}})]
+    declared = [{'name': 'a', 'tags': ['y'], 'quotas': {'host_units': {'max_limit': 20}}}]
+    plan = environments_plan(declared, listing)
+    assert plan['apply'] == []
+    assert plan['drift'] == {'a': {'tags': {'current': ['x'], 'desired': ['y']},
+                                   'quotas.host_units.max_limit': {'current': 10, 'desired': 20}}}
+    plan = environments_plan(declared, listing, update_existing=True)
+    assert names(plan['change']) == ['a'] and plan['drift'] == {}
+
+
+def test_item_update_existing_overrides_the_default():
+    listing = [existing('a', trial=False), existing('b', trial=False)]
+    declared = [{'name': 'a', 'trial': True, 'update_existing': True}, {'name': 'b', 'trial': True, 'update_existing': False}]
+    assert names(environments_to_apply(declared, listing)) == ['a']
+    assert names(environments_to_apply(declared, listing, True)) == ['a']
+    declared[1]['update_existing'] = None  # null means: the role's default
+    assert names(environments_to_apply(declared, listing, True)) == ['a', 'b']
+
+
+def test_comparison_is_the_modules():
+    """unlimited, numeric strings and tag order compare like dynatrace_environment compares them."""
+    listing = [existing('a', tags=['b', 'a'], quotas={'host_units': {'max_limit': 'unlimited'},
+                                                      'davis_data_units': {'monthly_limit': 5, 'annual_limit': 'unlimited'}},
+                        storage={'service_request_level_retention': {'max_limit_in_days': 35}})]
+    declared = [{'name': 'a', 'tags': ['a', 'b'],
+                 'quotas': {'host_units': {'max_limit': 'Unlimited'}, 'davis_data_units': {'monthly_limit': '5', 'annual_limit': None}},
+                 'storage': {'service_request_level_retention': {'max_limit_in_days': 35}}}]
+    assert environments_to_apply(declared, listing, True) == []
+
+
+def test_sections_missing_from_the_listing_go_to_the_module():
+    declared = [{'name': 'a', 'quotas': {'host_units': {'max_limit': 10}}}]
+    assert names(environments_to_apply(declared, [existing('a')], True)) == ['a']
+    assert environments_to_apply(declared, [existing('a')], False) == []
+
+
+def test_state_absent():
+    declared = [{'name': 'gone', 'state': 'absent'}, {'name': 'here', 'state': 'absent'}]
+    plan = environments_plan(declared, [existing('here')])
+    assert names(plan['change']) == ['here'] and plan['create'] == [] and plan['unchanged'] == ['gone']
+
+
+def test_ambiguous_name_is_left_to_the_module():
+    plan = environments_plan([{'name': 'dup'}], [existing('dup', 'one'), existing('dup', 'two')])
+    assert names(plan['change']) == ['dup']
+
+
+@pytest.mark.parametrize('declared, message', [
+    ('a', 'must be a list'),
+    ({'name': 'a'}, 'must be a list'),
+    (['a'], 'must be a dict'),
+    ([{'tags': ['x']}], 'needs name or environment_id'),
+    ([{'name': 'a', 'url': 'x'}], 'unknown option(s) url'),
+    ([{'name': 'a', 'state': 'gone'}], 'state must be'),
+    ([{'name': 'a', 'tags': 'x'}], 'tags must be a list'),
+    ([{'name': 'a', 'quotas': {'host_unit': {'max_limit': 1}}}], "unknown quotas entry 'host_unit'"),
+    ([{'name': 'a', 'quotas': {'host_units': {'monthly_limit': 1}}}], 'quotas.host_units accepts only max_limit'),
+    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 0'),
+    ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 'lots'}}}], "must be an integer or 'unlimited'"),
+    ([{'name': 'a'}, {'name': 'a'}], 'declares the same name as environments_list[0]'),
+    ([{'name': 'x' * 101}], 'name must be 1 to 100 characters'),
+])
+def test_invalid_items_fail_before_any_request(declared, message):
+    with pytest.raises(AnsibleFilterError, match='invalid environments|must be a list') as error:
+        environments_plan(declared, [])
+    assert message in str(error.value)
+
+
+def test_all_errors_are_reported_at_once():
+    with pytest.raises(AnsibleFilterError) as error:
+        environments_plan([{'name': 'a', 'trial': True, 'foo': 1}, {'tags': []}], [])
+    assert 'environments_list[0] (a)' in str(error.value) and 'environments_list[1]' in str(error.value)
+
+
+def test_existing_must_be_a_list():
+    with pytest.raises(AnsibleFilterError, match='existing environments'):
+        environments_plan([{'name': 'a'}], 'nope')
+    assert names(environments_plan([{'name': 'a'}], None)['create']) == ['a']
+
+
+def test_read_options():
+    declared = [{'name': 'a', 'quotas': {'host_units': {'max_limit': 1}}},
+                {'name': 'b', 'storage': {'transaction_storage': {'max_limit': 1}}, 'update_existing': False},
+                {'name': 'c', 'storage': {'transaction_storage': {'max_limit': 1}}, 'state': 'absent'}]
+    assert environments_read_options(declared) == {'include_consumption': False, 'include_storage': False}
+    assert environments_read_options(declared, True) == {'include_consumption': True, 'include_storage': False}
+    declared[1]['update_existing'] = True
+    assert environments_read_options(declared) == {'include_consumption': False, 'include_storage': True}
+    assert environments_read_options([{'name': 'd', 'quotas': {'host_units': {'max_limit': None}}}], True) == {
+        'include_consumption': False, 'include_storage': False}
+
+
+def loop_result(*entries, **extra):
+    return dict(results=list(entries), changed=any(entry.get('changed') for entry in entries), **extra)
+
+
+def test_created_maps_names_to_ids_and_tokens():
+    registered = loop_result(
+        dict(item={'name': 'a'}, changed=True, environment_id='id-a', token_management_token='dt0c01.A'),
+        dict(item={'name': 'b', 'create_token': False}, changed=True, environment_id='id-b'),
+        dict(item={'name': 'c'}, changed=False, environment_id='id-c'),  # appeared meanwhile: adopted, not created
+        dict(item={'name': 'd'}, failed=True, msg='boom'),
+        dict(item={'name': 'e'}, skipped=True),
+        dict(item={'name': 'f', 'state': 'absent'}, changed=True, environment_id='id-f'),
+    )
+    assert environments_created(registered) == {'a': {'id': 'id-a', 'token_management_token': 'dt0c01.A'},
+                                                 'b': {'id': 'id-b', 'token_management_token': None}}
+    assert environments_created(registered['results']) == environments_created(registered)
+    assert environments_created({'results': [], 'skipped': True, 'changed': False}) == {}
+    assert environments_created(None) == {}
+
+
+def test_failures_name_items_and_messages_only():
+    created = loop_result(dict(item={'name': 'a'}, changed=True, token_management_token='dt0c01.SECRET'),
+                          dict(item={'name': 'b'}, failed=True, msg='HTTP 400: quota refused'))
+    changed = loop_result(dict(item={'environment_id': 'fixed'}, failed=True),
+                          dict(item={'name': 'c'}, changed=True))
+    failures = environments_failures([created, changed])
+    assert failures == {'b': 'HTTP 400: quota refused', 'fixed': 'failed without a message'}
+    assert 'SECRET' not in repr(failures)
+    assert environments_failures(created) == {'b': 'HTTP 400: quota refused'}
+    assert environments_failures([{'results': [], 'skipped': True}]) == {}
