@@ -1,0 +1,199 @@
+"""The clusterops.dynatrace.environments role through ansible-playbook against the emulator.
+
+Asserts on the emulator's request log: steady state with 100 declared environments that all exist
+costs at most 2 requests (1 in practice) and changes nothing.
+"""
+
+import os
+import stat
+
+from tests.integration.runner import run_tasks
+
+ENVIRONMENTS = '/api/cluster/v2/environments'
+REPORT = 'report what the role did'
+
+
+def role_task(environments, **role_vars):
+    role_vars['environments_list'] = environments
+    return {'name': 'run the role', 'ansible.builtin.include_role': {'name': 'clusterops.dynatrace.environments'},
+            'vars': role_vars}
+
+
+# Reports what the role set without ever printing a token: names, ids and whether a token came back.
+REPORT_TASK = {
+    'name': REPORT,
+    'ansible.builtin.debug': {'msg': {
+        'created': "{{ environments_created | dict2items | map(attribute='key') | sort }}",
+        'ids': "{{ environments_created | dict2items | items2dict(value_name='value') | dict2items "
+               "| map(attribute='value.id') | list }}",
+        'with_token': "{{ environments_created | dict2items | selectattr('value.token_management_token') "
+                      "| map(attribute='key') | sort }}",
+    }},
+}
+
+
+def run_role(emulator, environments, check=False, diff=False, stdout_callback='json_lines', **role_vars):
+    return run_tasks([role_task(environments, **role_vars), REPORT_TASK], emulator=emulator, check=check, diff=diff,
+                     stdout_callback=stdout_callback)
+
+
+def report(run):
+    results = run.by_task(REPORT)
+    assert results, run
+    return results[0]['msg']
+
+
+def api_requests(emulator):
+    return [entry for entry in emulator.requests() if entry['path'].startswith('/api/')]
+
+
+def by_name(emulator):
+    return dict((environment['name'], environment) for environment in emulator.environments())
+
+
+def changed_tasks(run):
+    return [entry['task'] for entry in run.results if entry['status'] == 'changed']
+
+
+def test_steady_state_with_100_existing_environments_costs_one_request(emulator):
+    emulator.seed(100, name_prefix='team')
+    declared = [{'name': name, 'tags': environment['tags']} for name, environment in by_name(emulator).items()]
+    assert len(declared) == 100
+    emulator.clear_requests()
+    run = run_role(emulator, declared)
+    assert run.rc == 0, run
+    log = api_requests(emulator)
+    assert len(log) <= 2, log
+    assert [(entry['method'], entry['path']) for entry in log] == [('GET', ENVIRONMENTS)]
+    assert changed_tasks(run) == []
+    assert report(run)['created'] == []
+
+
+def test_creates_only_the_missing_environments_with_quotas_and_storage(emulator):
+    emulator.seed(3, name_prefix='old')
+    old = sorted(by_name(emulator))
+    declared = [{'name': old[0]}, {'name': 'new-a', 'tags': ['owner:a'], 'quotas': {'host_units': {'max_limit': 10}},
+                                   'storage': {'transaction_storage': {'max_limit': 1000000},
+                                               'service_request_level_retention': {'max_limit_in_days': 20}}},
+                {'name': old[1]}, {'name': 'new-b', 'create_token': False}]
+    emulator.clear_requests()
+    run = run_role(emulator, declared)
+    assert run.rc == 0, run
+    posts = [entry for entry in api_requests(emulator) if entry['method'] == 'POST']
+    # The listing, then per creation the module's own lookup (it re-checks the name) and the POST.
+    assert len(posts) == 2 and len(api_requests(emulator)) == 1 + 2 * 2
+    stored = by_name(emulator)
+    assert stored['new-a']['quotas']['hostUnits']['maxLimit'] == 10
+    assert stored['new-a']['storage']['transactionStorage']['maxLimit'] == 1000000
+    assert stored['new-a']['tags'] == ['owner:a']
+    done = report(run)
+    assert done['created'] == ['new-a', 'new-b']
+    assert sorted(done['ids']) == sorted([stored['new-a']['id'], stored['new-b']['id']])
+    assert done['with_token'] == ['new-a']
+
+    emulator.clear_requests()
+    again = run_role(emulator, declared)
+    assert again.rc == 0 and changed_tasks(again) == [], again
+    assert len(api_requests(emulator)) == 1
+    assert report(again)['created'] == []
+
+
+def test_update_existing(emulator):
+    emulator.seed(1, name_prefix='upd')
+    name = next(iter(by_name(emulator)))
+    declared = [{'name': name, 'tags': ['changed'], 'quotas': {'host_units': {'max_limit': 7}}}]
+
+    run = run_role(emulator, declared)
+    assert run.rc == 0 and changed_tasks(run) == [], run
+    drift = [entry for entry in run.results if entry['task'].endswith('differ from the declaration (left as they are)')]
+    assert drift and drift[0]['status'] == 'ok' and name in str(drift[0]['result']['msg'])
+    assert by_name(emulator)[name]['tags'] != ['changed']
+
+    emulator.clear_requests()
+    run = run_role(emulator, declared, environments_update_existing=True)
+    assert run.rc == 0, run
+    assert [entry['method'] for entry in api_requests(emulator)].count('PUT') == 1
+    assert by_name(emulator)[name]['tags'] == ['changed']
+    assert by_name(emulator)[name]['quotas']['hostUnits']['maxLimit'] == 7
+    assert report(run)['created'] == []  # an update is not a creation
+
+    emulator.clear_requests()
+    run = run_role(emulator, declared, environments_update_existing=True)
+    assert run.rc == 0 and changed_tasks(run) == [], run
+    assert len(api_requests(emulator)) == 1  # the listing with quotas, nothing else
+
+
+def test_check_mode_and_diff_change_nothing(emulator):
+    emulator.seed(2, name_prefix='chk')
+    names = sorted(by_name(emulator))
+    declared = [{'name': names[0], 'tags': ['x']}, {'name': names[1], 'state': 'absent'},
+                {'name': 'would-be', 'quotas': {'host_units': {'max_limit': 3}}}]
+    emulator.clear_requests()
+    run = run_role(emulator, declared, check=True, diff=True, environments_update_existing=True)
+    assert run.rc == 0, run
+    assert all(entry['method'] == 'GET' for entry in api_requests(emulator))
+    assert sorted(by_name(emulator)) == names
+    create = run.by_task('Create the missing environments')[0]['results']
+    assert create[0]['changed'] and create[0]['diff']['after']['name'] == 'would-be'
+    change = run.by_task('Update or delete environments')[0]['results']
+    assert [(result['item']['name'], result['changed']) for result in change] == [(names[0], True), (names[1], True)]
+    assert change[0]['diff']['after']['tags'] == ['x'] and change[1]['diff']['after'] == {}
+    assert report(run)['created'] == ['would-be'] and report(run)['with_token'] == []
+
+
+def test_token_files_are_private_and_never_overwritten(emulator, tmp_path):
+    token_dir = tmp_path / 'tokens'
+    token_dir.mkdir()
+    (token_dir / 'fixed-id.token').write_text('keep me')
+    declared = [{'name': 'with-file'}, {'name': 'fixed', 'environment_id': 'fixed-id'}]
+    run = run_role(emulator, declared, environments_token_dir=str(token_dir))
+    assert run.rc == 0, run
+    stored = by_name(emulator)
+    assert stored['fixed']['id'] == 'fixed-id'
+    assert (token_dir / 'fixed-id.token').read_text() == 'keep me'
+    written = token_dir / ('%s.token' % stored['with-file']['id'])
+    assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
+    assert written.read_text().startswith('dt0c01.')
+    assert sorted(path.name for path in token_dir.iterdir()) == sorted(['fixed-id.token', written.name])
+    assert written.read_text() not in run.stdout
+
+
+def test_output_shows_names_never_tokens(emulator, tmp_path):
+    token_dir = tmp_path / 'tokens'
+    declared = [{'name': 'label-%d' % index} for index in range(3)]
+    run = run_role(emulator, declared, diff=True, stdout_callback='default', environments_token_dir=str(token_dir))
+    assert run.rc == 0, run.stdout + run.stderr
+    tokens = [path.read_text() for path in token_dir.iterdir()]
+    assert len(tokens) == 3
+    for token in tokens:
+        assert token not in run.stdout and token not in run.stderr
+        assert token[:20] not in run.stdout
+    assert 'changed: [localhost] => (item=' in run.stdout
+
+
+def test_failures_are_reported_by_name_and_tokens_of_the_others_are_kept(emulator, tmp_path):
+    emulator.configure(deny_features=['dem'])
+    token_dir = tmp_path / 'tokens'
+    declared = [{'name': 'fine'}, {'name': 'refused', 'quotas': {'dem_units': {'monthly_limit': 5}}}]
+    run = run_role(emulator, declared, environments_token_dir=str(token_dir))
+    assert run.rc != 0
+    failed = [entry for entry in run.results if entry['task'] == 'Fail when an environment could not be provisioned']
+    assert failed and failed[0]['status'] == 'failed', run
+    message = failed[0]['result']['msg']
+    assert list(message) == ['refused'] and 'DEM' in message['refused']
+    assert sorted(by_name(emulator)) == ['fine']
+    assert len(list(token_dir.iterdir())) == 1
+
+
+def test_invalid_items_fail_before_any_request(emulator):
+    emulator.clear_requests()
+    run = run_role(emulator, [{'name': 'ok'}, {'name': 'bad', 'quotas': {'host_units': {'max_limit': 'lots'}}}])
+    assert run.rc != 0
+    assert "environments_list[1] (bad): quotas.host_units.max_limit must be an integer or 'unlimited'" in run.stdout
+    assert api_requests(emulator) == []
+
+
+def test_argument_spec_rejects_unknown_item_options(emulator):
+    run = run_role(emulator, [{'name': 'x', 'quota': {}}])
+    assert run.rc != 0
+    assert 'quota' in run.stdout and api_requests(emulator) == []
