@@ -9,7 +9,7 @@ from .state import FEATURES, LICENSES, Emulator, Settings, StartOptions
 
 def token_option(text):
     """TOKEN=SCOPE[,SCOPE...]"""
-    token, _, scopes = text.partition('=')
+    token, scopes = text.split('=', 1) if '=' in text else (text, '')
     if not token or not scopes:
         raise argparse.ArgumentTypeError('expected TOKEN=SCOPE[,SCOPE...]')
     return token, tuple(scope for scope in scopes.split(',') if scope)

@@ -21,7 +21,7 @@ async def http_error(_request, error):
 async def request_validation_error(_request, error):
     violations = violations_of(error)
     for found in violations:  # FastAPI paths read like 'path.env_id'; report where the bad value was
-        location, _, path = found['path'].partition('.')
+        location, path = found['path'].split('.', 1) if '.' in found['path'] else (found['path'], '')
         found.update(path=path, parameterLocation={'query': 'QUERY', 'path': 'PATH', 'header': 'HEADER'}.get(location, 'PAYLOAD_BODY'))
     return json_response(envelope(400, 'Constraints violated.', violations), 400)
 

@@ -28,7 +28,7 @@ DPS_QUOTA_MESSAGE = 'Cannot set {name} quota as quotas are not available with Dy
 
 def unavailable_fields(deny_features):
     """(section, field) pairs a cluster with these denied features does not offer."""
-    return {(section, name) for feature in deny_features for section, name, _ in FEATURE_FIELDS[feature]}
+    return {entry[:2] for feature in deny_features for entry in FEATURE_FIELDS[feature]}
 
 
 def _sent(body, section):
@@ -111,7 +111,7 @@ def apply_body(env, body, rng):
     """
     env = copy.deepcopy(env)
     env['name'] = body['name']
-    env['trial'] = bool(body.get('trial') or False)
+    env['trial'] = bool(body.get('trial'))
     env['state'] = body.get('state') or 'ENABLED'
     env['tags'] = list(body.get('tags') or [])
     _merge_quotas(env['quotas'], _sent(body, 'quotas'), rng)

@@ -13,7 +13,7 @@ UNIT_MS = {'DAYS': 86_400_000, 'HOURS': 3_600_000, 'MINUTES': 60_000, 'SECONDS':
 def generate_token():
     """A new token in the real format dt0c01.<24>.<64>."""
     def part(length):
-        return ''.join(secrets.choice(ALPHABET) for _ in range(length))
+        return ''.join(secrets.choice(ALPHABET) for position in range(length))
     return f'dt0c01.{part(24)}.{part(64)}'
 
 
@@ -45,7 +45,7 @@ def token_from_header(header):
     """The token of an `Authorization: Api-Token <token>` header; 401 when missing or of another scheme."""
     if not header:
         raise ApiError(401, 'Missing authorization parameter.')
-    scheme, _, token = header.partition(' ')
+    scheme, token = header.split(' ', 1) if ' ' in header else (header, '')
     if scheme.lower() != 'api-token' or not token.strip():
         raise ApiError(401, "Unsupported authorization scheme; send 'Authorization: Api-Token <token>'.")
     return token.strip()

@@ -12,7 +12,7 @@ CONNECTION_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Ch
 
 def test_status_fault_answers_without_acting_for_times_requests(api):
     api.handle.add_fault(method='POST', path=ENVIRONMENTS, times=2, action='status', status=429, headers={'Retry-After': '1'})
-    for _ in range(2):
+    for attempt in range(2):
         response = api.post(ENVIRONMENTS, json={'name': 'x'})
         assert response.status_code == 429 and response.headers['Retry-After'] == '1'
         assert response.headers['content-type'] == 'application/json; charset=utf-8'
@@ -39,7 +39,7 @@ def test_status_556_upgrade_in_progress_has_the_envelope(api):
 def test_faults_queue_up_in_order(api):
     api.handle.add_fault(method='GET', path=ENVIRONMENTS, action='status', status=503)
     api.handle.add_fault(method='GET', path=ENVIRONMENTS, action='status', status=556)
-    assert [api.get(ENVIRONMENTS).status_code for _ in range(3)] == [503, 556, 200]
+    assert [api.get(ENVIRONMENTS).status_code for attempt in range(3)] == [503, 556, 200]
 
 
 def test_faults_match_method_and_path_exactly_ignoring_the_query(api):
@@ -99,7 +99,7 @@ def test_a_list_of_faults_in_one_call(api):
         {'method': 'GET', 'path': ENVIRONMENTS, 'action': 'status', 'status': 503},
         {'method': 'GET', 'path': ENVIRONMENTS, 'action': 'status', 'status': 429}])
     assert response.status_code == 201
-    assert [api.get(ENVIRONMENTS).status_code for _ in range(3)] == [503, 429, 200]
+    assert [api.get(ENVIRONMENTS).status_code for attempt in range(3)] == [503, 429, 200]
 
 
 @pytest.mark.parametrize('fault', [
