@@ -32,6 +32,10 @@ def query_of(entry):
     return dict((key, values[0]) for key, values in parse_qs(entry['query'], keep_blank_values=True).items())
 
 
+def sorted_by_id(items):
+    return sorted(items, key=lambda item: item['environment_id'])
+
+
 def names(result):
     return sorted(item['name'] for item in result['environments'])
 
@@ -263,9 +267,7 @@ def test_export_then_recreate_on_another_cluster(emulator, emulator_factory, tmp
     fed_back = results['feed back by name']['results']
     assert not any(item['changed'] for item in fed_back) and all(item['drift'] == {} for item in fed_back)
     # The second cluster now holds the same environments, with the same ids, quotas and storage.
-    def by_id(items):
-        return sorted(items, key=lambda item: item['environment_id'])
-    assert by_id(results['read new']['environments']) == by_id(exported)
+    assert sorted_by_id(results['read new']['environments']) == sorted_by_id(exported)
     special = [item for item in exported if item['name'] == 'Team (Payments), EU'][0]
     assert special['enabled'] is False and special['trial'] is True
     assert special['quotas']['dem_units'] == {'monthly_limit': 10, 'annual_limit': 100}
