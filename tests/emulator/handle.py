@@ -1,7 +1,9 @@
 """Start an emulator process and drive its control API (used by the pytest fixtures, usable on its own)."""
 
+import ctypes
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -84,6 +86,16 @@ def command_line(tokens=None, license=None, deny_features=(), state_file=None, t
     return args
 
 
+def stop_with_parent():
+    """Runs in the child before exec: on Linux, get SIGTERM when the parent dies, even by SIGKILL.
+
+    So a killed or crashed test run never leaves an emulator behind.
+    """
+    if sys.platform.startswith('linux'):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _ready_url(process, timeout):
     """Wait for the ready line; a thread reads so that the wait can time out."""
     lines = queue.Queue()
@@ -101,7 +113,8 @@ def _ready_url(process, timeout):
 
 def start_emulator(timeout=30, ca_path=None, **options):
     """Start `python -m tests.emulator` from the repository root and return its handle once it is ready."""
-    process = subprocess.Popen(command_line(**options), cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)  # pylint: disable=consider-using-with
+    process = subprocess.Popen(command_line(**options), cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,  # pylint: disable=consider-using-with
+                               preexec_fn=stop_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
     url = _ready_url(process, timeout)
     token = next(iter(options['tokens'])) if options.get('tokens') else DEFAULT_TOKEN
     return EmulatorHandle(url, token, ca_path, process)

@@ -8,7 +8,7 @@ import sys
 import requests
 
 from tests.emulator import DEFAULT_TOKEN
-from tests.emulator.handle import REPO_ROOT, start_emulator
+from tests.emulator.handle import REPO_ROOT, start_emulator, stop_with_parent
 from tests.emulator.tests.helpers import ENVIRONMENTS, Api
 
 
@@ -89,14 +89,20 @@ def test_tls_with_the_trustme_ca(emulator_factory):
 
 def test_ready_line_is_the_only_output_and_sigterm_stops_cleanly():
     process = subprocess.Popen([sys.executable, '-m', 'tests.emulator', '--port', '0'], cwd=REPO_ROOT,  # pylint: disable=consider-using-with
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    assert line.startswith('Dynatrace Managed API emulator listening on http://127.0.0.1:')
-    url = line.rsplit(' ', 1)[1].strip()
-    requests.get(url + ENVIRONMENTS, headers={'Authorization': f'Api-Token {DEFAULT_TOKEN}'}, timeout=10)
-    requests.get(url + ENVIRONMENTS, headers={'Authorization': 'Api-Token dt0c01.WRONG.SECRET'}, timeout=10)
-    process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=15)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=stop_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
+    try:
+        line = process.stdout.readline()
+        assert line.startswith('Dynatrace Managed API emulator listening on http://127.0.0.1:')
+        url = line.rsplit(' ', 1)[1].strip()
+        requests.get(url + ENVIRONMENTS, headers={'Authorization': f'Api-Token {DEFAULT_TOKEN}'}, timeout=10)
+        requests.get(url + ENVIRONMENTS, headers={'Authorization': 'Api-Token dt0c01.WRONG.SECRET'}, timeout=10)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 0
     assert stdout == '' and 'dt0c01' not in stderr and 'GET' not in stderr
 
