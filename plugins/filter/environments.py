@@ -141,8 +141,11 @@ def environments_plan(declared, existing, update_existing=False):
         environment = matches[0]
         item_update = item.get('update_existing')
         item_update = update_existing if item_update is None else item_update
-        changes = environment_differences(item, environment)
-        if item_update and (changes or _unknown_sections(item, environment)):
+        unknown = _unknown_sections(item, environment)
+        # Sections the listing did not carry are not compared here (they would look unlimited/unset).
+        comparable = dict((key, value) for key, value in item.items() if key not in unknown)
+        changes = environment_differences(comparable, environment)
+        if item_update and (changes or unknown):
             plan['change'].append(item)
             continue
         if changes:

@@ -107,6 +107,7 @@ def test_update_existing(emulator):
     assert run.rc == 0 and changed_tasks(run) == [], run
     drift = [entry for entry in run.results if entry['task'].endswith('differ from the declaration (left as they are)')]
     assert drift and drift[0]['status'] == 'ok' and name in str(drift[0]['result']['msg'])
+    assert "quotas.host_units.max_limit" not in str(drift[0]["result"]["msg"])  # quotas were not read
     assert by_name(emulator)[name]['tags'] != ['changed']
 
     emulator.clear_requests()

@@ -88,6 +88,10 @@ def test_sections_missing_from_the_listing_go_to_the_module():
     declared = [{'name': 'a', 'quotas': {'host_units': {'max_limit': 10}}}]
     assert names(environments_to_apply(declared, [existing('a')], True)) == ['a']
     assert environments_to_apply(declared, [existing('a')], False) == []
+    # ...and are not reported as drift: the listing simply did not carry them.
+    assert environments_plan(declared, [existing('a')], False)['drift'] == {}
+    with_tags = [{'name': 'a', 'tags': ['t'], 'storage': {'transaction_storage': {'max_limit': 1}}}]
+    assert environments_plan(with_tags, [existing('a')])['drift'] == {'a': {'tags': {'current': [], 'desired': ['t']}}}
 
 
 def test_state_absent():
