@@ -274,6 +274,18 @@ def describe_connection_error(exc):
     return type(exc).__name__
 
 
+def info_flags(include_consumption=False, include_storage=False, uncached_consumption=False):
+    """Query parameters asking for quotas and storage; uncached consumption wins over cached."""
+    params = {}
+    if uncached_consumption:
+        params['includeUncachedConsumptionInfo'] = 'true'
+    elif include_consumption:
+        params['includeConsumptionInfo'] = 'true'
+    if include_storage:
+        params['includeStorageInfo'] = 'true'
+    return params
+
+
 class DynatraceClient:
     """One session to one Dynatrace cluster; one method per API endpoint.
 
@@ -327,12 +339,7 @@ class DynatraceClient:
             params['sort'] = sort
         if filter_expression:
             params['filter'] = filter_expression
-        if uncached_consumption:
-            params['includeUncachedConsumptionInfo'] = 'true'
-        elif include_consumption:
-            params['includeConsumptionInfo'] = 'true'
-        if include_storage:
-            params['includeStorageInfo'] = 'true'
+        params.update(info_flags(include_consumption, include_storage, uncached_consumption))
         while True:
             page = self.request('GET', ENVIRONMENTS_PATH, params=params, scope=SCOPE_SERVICE_PROVIDER)
             if not isinstance(page, dict) or not isinstance(page.get('environments'), list):
@@ -353,13 +360,9 @@ class DynatraceClient:
                 total_count = page.get('totalCount')
         return environments, total_count if total_count is not None else len(environments)
 
-    def get_environment(self, environment_id, include_consumption=False, include_storage=False):
+    def get_environment(self, environment_id, include_consumption=False, include_storage=False, uncached_consumption=False):
         """GET one environment, or None when the id does not exist (404)."""
-        params = {}
-        if include_consumption:
-            params['includeConsumptionInfo'] = 'true'
-        if include_storage:
-            params['includeStorageInfo'] = 'true'
+        params = info_flags(include_consumption, include_storage, uncached_consumption)
         return self.request('GET', self.environment_path(environment_id), params=params,
                             scope=SCOPE_SERVICE_PROVIDER, none_on_404=True)
 

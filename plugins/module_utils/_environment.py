@@ -51,11 +51,11 @@ class StorageField:
 
 
 STORAGE = {
-    'transaction_storage': StorageField('transactionStorage', 'max_limit', 0, description='Transaction storage'),
-    'session_replay_storage': StorageField('sessionReplayStorage', 'max_limit', 0, description='Session replay storage'),
-    'symbol_files_from_mobile_apps': StorageField('symbolFilesFromMobileApps', 'max_limit', 0,
+    'transaction_storage': StorageField('transactionStorage', 'max_limit', 0, unlimited=True, description='Transaction storage'),
+    'session_replay_storage': StorageField('sessionReplayStorage', 'max_limit', 0, unlimited=True, description='Session replay storage'),
+    'symbol_files_from_mobile_apps': StorageField('symbolFilesFromMobileApps', 'max_limit', 0, unlimited=True,
                                                   description='Symbol files from mobile apps storage'),
-    'log_monitoring_storage': StorageField('logMonitoringStorage', 'max_limit', 0, description='Log monitoring storage'),
+    'log_monitoring_storage': StorageField('logMonitoringStorage', 'max_limit', 0, unlimited=True, description='Log monitoring storage'),
     'service_request_level_retention': StorageField('serviceRequestLevelRetention', 'max_limit_in_days', 1, 365, 'days',
                                                     description='Service request level retention'),
     'service_code_level_retention': StorageField('serviceCodeLevelRetention', 'max_limit_in_days', 1, 365, 'days',

@@ -19,7 +19,7 @@ import re
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    MAX_PAGE_SIZE, SCOPE_SERVICE_PROVIDER, DynatraceError,
+    MAX_PAGE_SIZE, DynatraceError,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
     ENVIRONMENT_ID_PATTERN, FILTER_UNSAFE_CHARACTERS, NAME_MAX_LENGTH, TAG_MAX_LENGTH, api_to_options,
@@ -215,32 +215,15 @@ def finish(environments, criteria):
 # ------------------------------------------------------------------------------------------------
 # Running the listing
 
-def get_environment(client, environment_id, include_consumption=False, include_storage=False, uncached_consumption=False):
-    """GET one environment by id (None when absent), with uncached consumption when asked.
-
-    A thin wrapper of DynatraceClient.request because DynatraceClient.get_environment has no
-    uncached consumption flag.
-    """
-    params = {}
-    if uncached_consumption:
-        params['includeUncachedConsumptionInfo'] = 'true'
-    elif include_consumption:
-        params['includeConsumptionInfo'] = 'true'
-    if include_storage:
-        params['includeStorageInfo'] = 'true'
-    return client.request('GET', client.environment_path(environment_id), params=params,
-                          scope=SCOPE_SERVICE_PROVIDER, none_on_404=True)
-
-
 def list_environments(client, params):
     """Run the query the options describe; return the matching API environments (every page read)."""
     consumption = bool(params.get('include_consumption') or params.get('uncached_consumption'))
     storage = bool(params.get('include_storage'))
     try:
         if params.get('environment_id'):
-            environment = get_environment(client, params['environment_id'], include_consumption=consumption,
-                                          include_storage=storage,
-                                          uncached_consumption=bool(params.get('uncached_consumption')))
+            environment = client.get_environment(params['environment_id'], include_consumption=consumption,
+                                                 include_storage=storage,
+                                                 uncached_consumption=bool(params.get('uncached_consumption')))
             return finish([environment] if environment else [], all_criteria(params))
         query = build_query(params)
         environments = []

@@ -9,7 +9,6 @@ import pytest
 import requests
 import yaml
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import STORAGE
 from tests.integration.runner import run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
@@ -214,16 +213,6 @@ def test_consumption_storage_dps_and_input_errors(emulator):
     assert [entry['status'] for entry in emulator.requests()] == [422, 422, 422, 200]
 
 
-# dynatrace_environment refuses `unlimited` for the byte storage limits (StorageField(..., unlimited=False) in
-# _environment.STORAGE), while the API reports a cluster-default byte limit as null, which the listing returns as
-# `unlimited`: the exported file then fails validation on re-creation. Fixed by unlimited=True on those fields.
-BYTE_STORAGE_REFUSES_UNLIMITED = not all(
-    STORAGE[option].unlimited for option in ('transaction_storage', 'session_replay_storage',
-                                             'symbol_files_from_mobile_apps', 'log_monitoring_storage'))
-
-
-@pytest.mark.xfail(BYTE_STORAGE_REFUSES_UNLIMITED, strict=True,
-                   reason='dynatrace_environment rejects storage max_limit unlimited, which the API reports for byte limits')
 def test_export_then_recreate_on_another_cluster(emulator, emulator_factory, tmp_path):
     """The two documented examples: export every environment to a YAML vars file, re-create them elsewhere."""
     emulator.seed(4, name_prefix='export')

@@ -369,3 +369,9 @@ def test_cluster_time_reports_the_local_midpoint():
     cluster_ms, local_ms = client.get_cluster_time('env')
     assert cluster_ms == 1700000000123 and abs(local_ms - NOW * 1000) > 0
     assert client.session.calls[0]['url'] == 'https://dt.example.com/e/env/api/v1/time'
+
+
+def test_get_environment_asks_for_uncached_consumption_and_storage():
+    client, dummy, dummy2 = make_client([ok('{"id": "e"}')])
+    client.get_environment('e', include_consumption=True, include_storage=True, uncached_consumption=True)
+    assert client.session.calls[0]['params'] == {'includeUncachedConsumptionInfo': 'true', 'includeStorageInfo': 'true'}

@@ -199,15 +199,11 @@ class StubClient:
         for page in self.pages:
             yield {'environments': page}
 
-    def request(self, method, path, params=None, **kwargs):
-        self.calls.append((method, path, params))
+    def get_environment(self, environment_id, **flags):
+        self.calls.append(('get', environment_id, flags))
         if self.error:
             raise self.error
         return self.single
-
-    @staticmethod
-    def environment_path(environment_id):
-        return '/api/cluster/v2/environments/%s' % environment_id
 
 
 def test_listing_reads_every_page_and_finishes():
@@ -234,8 +230,7 @@ def test_environment_id_is_one_get_with_every_criterion_client_side():
     client = StubClient(single=env('Prod', tags=['a']))
     result = query.environment_info(client, dict(environment_id='prod', uncached_consumption=True, include_storage=True,
                                                  tags=['a'], name_contains='PRO'))
-    assert client.calls == [('GET', '/api/cluster/v2/environments/prod',
-                             {'includeUncachedConsumptionInfo': 'true', 'includeStorageInfo': 'true'})]
+    assert client.calls == [('get', 'prod', dict(include_consumption=True, include_storage=True, uncached_consumption=True))]
     assert result['total_count'] == 1
     assert query.environment_info(client, dict(environment_id='prod', tags=['b']))['total_count'] == 0
 
