@@ -5,7 +5,6 @@ Each test runs one playbook of several registered tasks (one ansible-playbook ru
 
 from urllib.parse import parse_qs
 
-import pytest
 import requests
 import yaml
 
