@@ -620,3 +620,20 @@ def client_from_module(module):
 def request_stats(client):
     """The retry counters every module reports."""
     return dict(retries=client.retry_count, waited_seconds=round(client.waited_seconds, 3))
+
+
+def run_module(module, action, input_errors=None):
+    """The main() every module shares: refuse bad input before any request, run, report.
+
+    `action(client)` returns the module result; a DynatraceError fails the module with the
+    status, method, path and constraint violations as result fields.
+    """
+    if input_errors:
+        module.fail_json(msg='Invalid input: %s' % '; '.join(input_errors), errors=list(input_errors))
+    client = client_from_module(module)
+    try:
+        result = action(client)
+    except DynatraceError as exc:
+        module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
+    result.update(request_stats(client))
+    module.exit_json(**result)

@@ -165,9 +165,7 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    DynatraceError, client_from_module, connection_argument_spec, request_stats,
-)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import connection_argument_spec, run_module
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import ENVIRONMENT_ID_PATTERN
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._query import cluster_info
 
@@ -182,15 +180,12 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     environment_id = module.params['environment_id']
+    input_errors = []
     if environment_id is not None and not ENVIRONMENT_ID_PATTERN.match(environment_id):
-        module.fail_json(msg='Invalid input: environment_id must match [a-zA-Z0-9_-]{1,70}, got %r' % environment_id)
-    client = client_from_module(module)
-    try:
-        result = cluster_info(client, environment_id=environment_id, include_nodes=module.params['include_nodes'])
-    except DynatraceError as exc:
-        module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
-    result.update(request_stats(client))
-    module.exit_json(**result)
+        input_errors.append('environment_id must match [a-zA-Z0-9_-]{1,70}, got %r' % environment_id)
+    run_module(module, lambda client: cluster_info(client, environment_id=environment_id,
+                                                   include_nodes=module.params['include_nodes']),
+               input_errors=input_errors)
 
 
 if __name__ == '__main__':

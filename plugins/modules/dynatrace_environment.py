@@ -382,9 +382,7 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    DynatraceError, client_from_module, connection_argument_spec, request_stats,
-)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import connection_argument_spec, run_module
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
     quotas_argument_spec, storage_argument_spec, validate_options,
 )
@@ -409,16 +407,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), required_one_of=[('name', 'environment_id')],
                            supports_check_mode=True)
-    errors = validate_options(module.params)
-    if errors:
-        module.fail_json(msg='Invalid input: %s' % '; '.join(errors), errors=errors)
-    client = client_from_module(module)
-    try:
-        result = ensure_environment(client, module.params, check_mode=module.check_mode, warn=module.warn)
-    except DynatraceError as exc:
-        module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
-    result.update(request_stats(client))
-    module.exit_json(**result)
+    run_module(module, lambda client: ensure_environment(client, module.params, check_mode=module.check_mode, warn=module.warn),
+               input_errors=validate_options(module.params))
 
 
 if __name__ == '__main__':

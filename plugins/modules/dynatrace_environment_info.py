@@ -223,7 +223,7 @@ waited_seconds:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    MAX_PAGE_SIZE, DynatraceError, client_from_module, connection_argument_spec, request_stats,
+    MAX_PAGE_SIZE, connection_argument_spec, run_module,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._query import (
     SORTS, environment_info, validate_info_options,
@@ -249,16 +249,8 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    errors = validate_info_options(module.params)
-    if errors:
-        module.fail_json(msg='Invalid input: %s' % '; '.join(errors), errors=errors)
-    client = client_from_module(module)
-    try:
-        result = environment_info(client, module.params)
-    except DynatraceError as exc:
-        module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
-    result.update(request_stats(client))
-    module.exit_json(**result)
+    run_module(module, lambda client: environment_info(client, module.params),
+               input_errors=validate_info_options(module.params))
 
 
 if __name__ == '__main__':
