@@ -198,3 +198,32 @@ def test_argument_spec_rejects_unknown_item_options(emulator):
     run = run_role(emulator, [{'name': 'x', 'quota': {}}])
     assert run.rc != 0
     assert 'quota' in run.stdout and api_requests(emulator) == []
+
+
+def run_without_env(tasks):
+    """Run with no DYNATRACE_* variable in the environment of ansible-playbook (emulator=None)."""
+    saved = dict(os.environ)
+    for name in [name for name in os.environ if name.startswith('DYNATRACE_')]:
+        del os.environ[name]
+    try:
+        return run_tasks(tasks, emulator=None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_connection_from_role_variables(emulator):
+    task = role_task([{'name': 'by-vars'}], environments_url=emulator.url, environments_api_token=emulator.token)
+    run = run_without_env([task, REPORT_TASK])
+    assert run.rc == 0, run
+    assert report(run)['created'] == ['by-vars']
+    assert emulator.token not in run.stdout
+
+
+def test_connection_from_module_defaults(emulator):
+    """Undefined role connection variables must not hide module_defaults of the action group."""
+    block = {'name': 'with module defaults', 'block': [role_task([{'name': 'by-defaults'}])],
+             'module_defaults': {'group/clusterops.dynatrace.dynatrace': {'url': emulator.url, 'api_token': emulator.token}}}
+    run = run_without_env([block, REPORT_TASK])
+    assert run.rc == 0, run
+    assert report(run)['created'] == ['by-defaults']
