@@ -591,7 +591,7 @@ class _Outcome:
 
 def user_agent(requests_version):
     try:
-        from ansible.release import __version__ as ansible_version
+        from ansible.module_utils.ansible_release import __version__ as ansible_version
     except ImportError:
         ansible_version = 'unknown'
     return '%s/%s (ansible-core/%s; python-requests/%s)' % (COLLECTION_NAME, COLLECTION_VERSION, ansible_version,

@@ -198,7 +198,7 @@ def test_insecure_and_plain_http_warn_without_the_token():
     DynatraceClient('http://127.0.0.1:8021', TOKEN, warn=warnings.append)
     assert len(warnings) == 2
     assert 'validate_certs is false' in warnings[0] and 'plain http://' in warnings[1]
-    assert all(TOKEN not in w and TOKEN.split('.')[-1] not in w for w in warnings)
+    assert all(TOKEN not in w and TOKEN.rsplit('.', maxsplit=1)[-1] not in w for w in warnings)
 
 
 def test_every_request_has_a_timeout():
@@ -317,14 +317,14 @@ def test_version_403_names_data_export_and_token_management_names_its_scope():
 
 def test_no_message_ever_contains_the_token():
     echo = '{"error": {"code": 403, "message": "Token %s is not allowed", "constraintViolations": ' \
-           '[{"path": "header", "message": "%s"}]}}' % (TOKEN, TOKEN.split('.')[-1])
+           '[{"path": "header", "message": "%s"}]}}' % (TOKEN, TOKEN.rsplit('.', maxsplit=1)[-1])
     client, dummy, dummy2 = make_client([FakeResponse(403, echo),
                                          requests.exceptions.ConnectionError('failed for Api-Token %s' % TOKEN)], retries=0)
     for dummy3 in range(2):
         with pytest.raises(DynatraceError) as caught:
             client.request('GET', '/x')
         text = str(caught.value) + repr(caught.value.to_result())
-        assert TOKEN not in text and TOKEN.split('.')[-1] not in text
+        assert TOKEN not in text and TOKEN.rsplit('.', maxsplit=1)[-1] not in text
 
 
 def test_truncated_json_answer_is_a_clear_error():
