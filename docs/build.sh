@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make docs: HTML documentation of every module, filter and role of the collection, built offline
+# with antsibull-docs and Sphinx into docs/build/html (docs/rst holds the generated reStructuredText;
+# both are ignored by git and by the collection build).
+#
+# Needs ANSIBLE_COLLECTIONS_PATH pointing at a folder that holds ansible_collections/clusterops/dynatrace
+# (the Makefile exports .tmp/collections, created by `make tree`) and the tools of .venv.
+# Offline: no intersphinx inventories are fetched (intersphinx_mapping is empty), so references
+# to docs outside this collection stay plain text instead of failing the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${ANSIBLE_COLLECTIONS_PATH:?set ANSIBLE_COLLECTIONS_PATH to the folder that holds ansible_collections/ (make docs does)}"
+
+rst=docs/rst
+out=docs/build
+conf=.tmp/docs-conf
+rm -rf "$rst" "$out" "$conf"
+mkdir -p "$rst" "$conf"
+chmod 700 "$rst"  # antsibull-docs refuses a destination that others can write to
+
+antsibull-docs collection --use-current --cleanup everything --breadcrumbs --indexes \
+    --dest-dir "$rst" clusterops.dynatrace
+
+cat > "$rst/index.rst" <<'RST'
+.. _docsite_root_index:
+
+clusterops.dynatrace
+====================
+
+Modules, filters and the ``environments`` role of the clusterops.dynatrace collection, which provisions
+Dynatrace Managed environments through the Cluster API. The guides (getting started, AWX and Automation
+Controller, testing against the emulator) are in the collection's ``docs/`` folder.
+
+.. toctree::
+   :maxdepth: 2
+   :caption: Collections:
+
+   collections/index
+
+.. toctree::
+   :maxdepth: 1
+   :caption: Plugin indexes:
+   :glob:
+
+   collections/index_*
+
+.. toctree::
+   :maxdepth: 1
+   :caption: Reference indexes:
+
+   collections/environment_variables
+RST
+
+# The collection's own Sphinx configuration: the Ansible theme when it is installed, else Sphinx's default.
+cat > "$conf/conf.py" <<'PYTHON'
+import importlib.util
+
+project = 'clusterops.dynatrace'
+copyright = 'contributors to the clusterops.dynatrace collection'
+title = html_short_title = 'clusterops.dynatrace documentation'
+extensions = ['sphinx.ext.intersphinx', 'sphinx_antsibull_ext']
+pygments_style = 'ansible'
+highlight_language = 'YAML+Jinja'
+html_theme = 'sphinx_ansible_theme' if importlib.util.find_spec('sphinx_ansible_theme') else 'alabaster'
+html_show_sphinx = False
+html_use_smartypants = True
+html_use_modindex = False
+html_use_index = False
+html_copy_source = False
+default_role = 'any'
+nitpicky = True
+# Offline: no inventories to fetch, and references into the Ansible docs are left unresolved quietly.
+intersphinx_mapping = {}
+suppress_warnings = ['ref.ref']
+PYTHON
+
+sphinx-build -M html "$rst" "$out" -c "$conf" -q -W --keep-going
+echo "docs: HTML written to $out/html/index.html"
