@@ -15,6 +15,7 @@ retries with backoff, the Dynatrace error envelope and pagination live here and 
 import email.utils
 import ipaddress
 import json
+import os
 import random
 import re
 import time
@@ -106,7 +107,7 @@ class ResponseLostError(DynatraceError):
 
 
 class UrlError(ValueError):
-    """The url option is unusable; the message names the option and the rule."""
+    """A connection option (url, api_token, ca_path) is unusable; the message names the option and the rule."""
 
 
 def normalize_url(url):
@@ -267,6 +268,9 @@ def describe_connection_error(exc):
     errno = re.search(r'\[Errno -?\d+\] ([^\'")\]]+)', text)
     if errno:
         return errno.group(1).strip()
+    openssl = re.search(r'\[(?:SSL|X509)(?:: [A-Z_]+)?\] ([^\'"(]+)', text)
+    if openssl:
+        return openssl.group(1).strip()
     for needle in ('Connection refused', 'Connection reset', 'Connection aborted', 'Read timed out',
                    'timed out', 'Name or service not known', 'RemoteDisconnected', 'IncompleteRead'):
         if needle.lower() in text.lower():
@@ -316,6 +320,9 @@ class DynatraceClient:
             'Accept': 'application/json; charset=utf-8',
             'User-Agent': user_agent(requests.__version__),
         })
+        if validate_certs and ca_path and not os.path.exists(ca_path):
+            raise UrlError('ca_path %s does not exist: give the PEM file of the CA that signed the cluster certificate'
+                           % ca_path)
         self.session.verify = (ca_path or True) if validate_certs else False
         if not validate_certs:
             self._silence_insecure_request_warning()
@@ -471,8 +478,10 @@ class DynatraceClient:
     def _send_once(self, method, path, params, json_body):
         self.request_count += 1
         try:
+            # verify per request: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE override the session's
+            # verify (ca_path, or validate_certs false), but never a request's own.
             response = self.session.request(method, self.base_url + path, params=params, json=json_body,
-                                            timeout=self.timeout)
+                                            timeout=self.timeout, verify=self.session.verify)
             text = response.text  # reads the whole body: a connection drop mid-body surfaces here
         except self._requests.exceptions.SSLError as exc:
             return _Outcome(error=exc, kind='tls')

@@ -156,8 +156,8 @@ class ScriptedSession:
         self.headers = {}
         self.verify = True
 
-    def request(self, method, url, params=None, json=None, timeout=None):
-        self.calls.append(dict(method=method, url=url, params=params, json=json, timeout=timeout))
+    def request(self, method, url, params=None, json=None, timeout=None, verify=None):
+        self.calls.append(dict(method=method, url=url, params=params, json=json, timeout=timeout, verify=verify))
         step = self.script.pop(0)
         if isinstance(step, Exception):
             raise step
@@ -168,7 +168,9 @@ def make_client(script, retries=5, **kwargs):
     sleeps, warnings = [], []
     client = DynatraceClient('https://dt.example.com/', TOKEN, retries=retries, sleep=sleeps.append,
                              rand=lambda: 1.0, warn=warnings.append, **kwargs)
-    client.session = ScriptedSession(script)
+    scripted = ScriptedSession(script)
+    scripted.verify = client.session.verify
+    client.session = scripted
     return client, sleeps, warnings
 
 
@@ -176,12 +178,44 @@ def ok(body='{}', status=200, headers=None):
     return FakeResponse(status, body, headers)
 
 
-def test_session_sends_auth_user_agent_and_verifies_tls_by_default():
+def test_session_sends_auth_user_agent_and_verifies_tls_by_default(tmp_path):
     client = DynatraceClient('https://dt.example.com', TOKEN)
     assert client.session.headers['Authorization'] == 'Api-Token ' + TOKEN
     assert client.session.headers['User-Agent'].startswith('clusterops.dynatrace/1.0.0 (ansible-core/')
     assert client.session.verify is True
-    assert DynatraceClient('https://dt.example.com', TOKEN, ca_path='/ca.pem').session.verify == '/ca.pem'
+    ca_file = tmp_path / 'ca.pem'
+    ca_file.write_text('PEM')
+    assert DynatraceClient('https://dt.example.com', TOKEN, ca_path=str(ca_file)).session.verify == str(ca_file)
+
+
+def test_a_missing_ca_path_is_an_option_error():
+    with pytest.raises(UrlError, match='ca_path /nowhere/ca.pem does not exist'):
+        DynatraceClient('https://dt.example.com', TOKEN, ca_path='/nowhere/ca.pem')
+    # Not checked when it is not used.
+    DynatraceClient('https://dt.example.com', TOKEN, ca_path='/nowhere/ca.pem', validate_certs=False)
+
+
+@pytest.mark.parametrize('validate_certs, ca_file, expected', [(True, False, True), (True, True, 'CA'), (False, True, False)])
+def test_every_request_carries_the_verify_setting(monkeypatch, tmp_path, validate_certs, ca_file, expected):
+    """requests lets REQUESTS_CA_BUNDLE override a session's verify, so ca_path and validate_certs: false would be
+    ignored wherever it is set (execution environments often set it): the client passes verify on each request."""
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/certs/ca-certificates.crt')
+    ca_path = None
+    if ca_file:
+        ca_path = str(tmp_path / 'ca.pem')
+        (tmp_path / 'ca.pem').write_text('PEM')
+    client, dummy, dummy2 = make_client([ok('{"version": "1.2.3"}')], validate_certs=validate_certs, ca_path=ca_path)
+    client.get_cluster_version()
+    assert client.session.calls[0]['verify'] == (ca_path if expected == 'CA' else expected)
+
+
+def test_requests_does_override_a_session_verify_from_the_environment(monkeypatch):
+    """The requests behaviour the client works around (if this starts failing, the workaround may go)."""
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/env/bundle.pem')
+    session = requests.Session()
+    session.verify = '/my/ca.pem'
+    assert session.merge_environment_settings('https://x', {}, None, None, None)['verify'] == '/env/bundle.pem'
+    assert session.merge_environment_settings('https://x', {}, None, '/my/ca.pem', None)['verify'] == '/my/ca.pem'
 
 
 def test_collection_version_matches_galaxy_yml():
@@ -296,6 +330,7 @@ def test_tls_failure_is_not_retried_and_says_what_to_do():
     with pytest.raises(DynatraceError) as caught:
         client.request('GET', '/x')
     assert 'TLS certificate verification failed' in str(caught.value) and 'ca_path' in str(caught.value)
+    assert '(certificate verify failed)' in str(caught.value)
     assert len(client.session.calls) == 1
 
 
