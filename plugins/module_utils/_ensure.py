@@ -92,8 +92,14 @@ def create(client, params, check_mode, warn):
     if check_mode:
         return result
     if params.get('environment_id'):
-        dummy, token = client.put_environment(params['environment_id'], body, create_token=params['create_token'])
+        created, token = client.put_environment(params['environment_id'], body, create_token=params['create_token'])
         environment_id = params['environment_id']
+        if not created and params['create_token']:
+            # The lookup found no such id, yet the upsert updated: a first PUT whose answer was lost (the client
+            # sent it again) or a concurrent run created it, and the token came back in that lost answer only.
+            warn('Environment %s did not exist when looked up, but the create request ended as an update: an '
+                 'earlier attempt whose answer was lost, or a concurrent run, created it. Its token-management token '
+                 'was not returned: %s.' % (environment_id, MINT_TOKEN_HINT % environment_id))
     else:
         environment_id, token = post_without_duplicates(client, params, body, warn)
     result['environment_id'] = environment_id
