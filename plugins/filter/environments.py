@@ -14,7 +14,6 @@ Documentation of each filter: the YAML files next to this one (ansible-doc -t fi
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
-from ansible.module_utils.six import string_types
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
     QUOTAS, STORAGE, desired_view, environment_differences, validate_options,
@@ -34,7 +33,7 @@ def _check_items(declared):
     """Raise AnsibleFilterError naming every invalid item; return the items as a list of dicts."""
     if declared is None:
         return []
-    if isinstance(declared, (dict,) + string_types) or not is_sequence(declared):
+    if isinstance(declared, (dict, str)) or not is_sequence(declared):
         raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % type(declared).__name__)
     errors = []
     seen = {}
@@ -51,7 +50,7 @@ def _check_items(declared):
             errors.append('%s needs name or environment_id' % where)
         if item.get('state', 'present') not in (None, 'present', 'absent'):
             errors.append("%s: state must be 'present' or 'absent', got %r" % (where, item.get('state')))
-        if item.get('tags') is not None and (isinstance(item['tags'], string_types) or not is_sequence(item['tags'])):
+        if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
             errors.append('%s: tags must be a list of strings' % where)
             continue
         for section, known in (('quotas', QUOTAS), ('storage', STORAGE)):
@@ -89,7 +88,7 @@ def _index_existing(existing):
         existing = existing['environments']  # the whole registered result was passed
     if existing is None:
         existing = []
-    if isinstance(existing, (dict,) + string_types) or not is_sequence(existing):
+    if isinstance(existing, (dict, str)) or not is_sequence(existing):
         raise AnsibleFilterError('the existing environments must be the list dynatrace_environment_info returns in '
                                  "'environments', got %s" % type(existing).__name__)
     by_id, by_name = {}, {}

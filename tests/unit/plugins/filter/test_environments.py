@@ -146,8 +146,8 @@ def test_read_options():
     assert environments_read_options(declared, True) == {'include_consumption': True, 'include_storage': False}
     declared[1]['update_existing'] = True
     assert environments_read_options(declared) == {'include_consumption': False, 'include_storage': True}
-    assert environments_read_options([{'name': 'd', 'quotas': {'host_units': {'max_limit': None}}}], True) == {
-        'include_consumption': False, 'include_storage': False}
+    unmanaged = [{'name': 'd', 'quotas': {'host_units': {'max_limit': None}}}]
+    assert environments_read_options(unmanaged, True) == {'include_consumption': False, 'include_storage': False}
 
 
 def loop_result(*entries, **extra):
@@ -163,8 +163,9 @@ def test_created_maps_names_to_ids_and_tokens():
         dict(item={'name': 'e'}, skipped=True),
         dict(item={'name': 'f', 'state': 'absent'}, changed=True, environment_id='id-f'),
     )
-    assert environments_created(registered) == {'a': {'id': 'id-a', 'token_management_token': 'dt0c01.A'},
-                                                 'b': {'id': 'id-b', 'token_management_token': None}}
+    expected = {'a': {'id': 'id-a', 'token_management_token': 'dt0c01.A'},
+                'b': {'id': 'id-b', 'token_management_token': None}}
+    assert environments_created(registered) == expected
     assert environments_created(registered['results']) == environments_created(registered)
     assert environments_created({'results': [], 'skipped': True, 'changed': False}) == {}
     assert environments_created(None) == {}
