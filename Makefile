@@ -22,11 +22,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree test units sanity lint build importer changelog-lint demo clean distclean
+.PHONY: help venv tree test units sanity lint build importer changelog-lint molecule docs-lint docs demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make test            units, sanity, lint, build, importer, changelog-lint (what CI runs)"
+	@echo "make test            units, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
@@ -34,6 +34,9 @@ help:
 	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make molecule        molecule test: the environments role against the emulator (no Docker)"
+	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "make docs            HTML documentation with antsibull-docs into docs/build/html (offline)"
 	@echo "make clean           remove .tmp/, test output and caches (keeps .venv); make distclean also removes .venv"
 
 venv:
@@ -42,7 +45,7 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: units sanity lint build importer changelog-lint
+test: units sanity lint build importer changelog-lint molecule docs-lint docs
 	@echo "make test: all checks passed"
 
 units: venv tree
@@ -67,6 +70,15 @@ importer: build
 
 changelog-lint: venv
 	antsibull-changelog lint
+
+molecule: venv tree
+	molecule test
+
+docs-lint: venv tree
+	antsibull-docs lint-collection-docs --plugin-docs .
+
+docs: venv tree
+	bash docs/build.sh
 
 demo: build
 	bash tests/tools/demo.sh $(TARBALL)
