@@ -604,7 +604,7 @@ def user_agent(requests_version):
     except ImportError:
         ansible_version = 'unknown'
     return '%s/%s (ansible-core/%s; python-requests/%s)' % (COLLECTION_NAME, COLLECTION_VERSION, ansible_version,
-                                                           requests_version)
+                                                            requests_version)
 
 
 def client_from_module(module):

@@ -151,8 +151,8 @@ def ensure_absent(client, params, check_mode):
     if environment.get('state', 'ENABLED') != 'DISABLED':
         # The API refuses to delete an enabled environment: disable it first.
         client.put_environment(environment['id'], dict(name=environment['name'], state='DISABLED',
-                                                        trial=bool(environment.get('trial')),
-                                                        tags=list(environment.get('tags') or [])))
+                                                       trial=bool(environment.get('trial')),
+                                                       tags=list(environment.get('tags') or [])))
     client.delete_environment(environment['id'])
     return result
 
