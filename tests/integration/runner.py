@@ -2,6 +2,10 @@
 
 Modules run for real: a subprocess of ansible-playbook, the collection from ANSIBLE_COLLECTIONS_PATH
 (set by tests/conftest.py), HTTP to the emulator on 127.0.0.1.
+
+Opt-in verbose pass (tests/tools/verbose-secrets.sh): CLUSTEROPS_TEST_VERBOSITY=N runs every playbook with at least
+-v * N, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends each run's command, stdout and stderr to PATH, so that the
+whole output of the suite can be scanned for secrets afterwards (tests/integration/secret_scan.py).
 """
 
 import json
@@ -14,6 +18,8 @@ from pathlib import Path
 import yaml
 
 CALLBACK_DIR = Path(__file__).resolve().parent / 'callback_plugins'
+VERBOSITY_ENV = 'CLUSTEROPS_TEST_VERBOSITY'
+OUTPUT_LOG_ENV = 'CLUSTEROPS_TEST_OUTPUT_LOG'
 
 
 class PlaybookRun:
@@ -60,21 +66,35 @@ def ansible_env(emulator=None, extra_env=None, stdout_callback='json_lines'):
     return env
 
 
+def _append_output_log(command, completed):
+    """The opt-in verbose pass: keep every run's output for the secret scan."""
+    log_path = os.environ.get(OUTPUT_LOG_ENV)
+    if log_path:
+        with open(log_path, 'a', encoding='utf-8') as log:
+            log.write('=== RUN %s\n=== STDOUT\n%s\n=== STDERR\n%s\n' % (' '.join(command), completed.stdout, completed.stderr))
+
+
 def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=0, play_vars=None,
-              forks=None, stdout_callback='json_lines', timeout=600):
-    """Run a one-play playbook of `tasks` on localhost; return a PlaybookRun."""
-    play = dict(name='clusterops.dynatrace test', hosts='localhost', gather_facts=False, vars=play_vars or {},
+              forks=None, stdout_callback='json_lines', timeout=600, inventory='localhost,', hosts='localhost'):
+    """Run a one-play playbook of `tasks` on `hosts` of `inventory` (localhost); return a PlaybookRun.
+
+    Every host runs with the local connection, so an inventory of aliases ('h1,h2,') runs the tasks in parallel
+    on the controller (with `forks`).
+    """
+    verbosity = max(verbosity, int(os.environ.get(VERBOSITY_ENV) or 0))
+    play = dict(name='clusterops.dynatrace test', hosts=hosts, gather_facts=False, vars=play_vars or {},
                 tasks=tasks)
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
         playbook = Path(workdir) / 'play.yml'
         playbook.write_text(yaml.safe_dump([play], sort_keys=False))
-        command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook)]
+        command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
         command += ['-' + 'v' * verbosity] if verbosity else []
         command += ['--forks', str(forks)] if forks else []
         completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
                                    env=ansible_env(emulator, extra_env, stdout_callback), cwd=workdir)
+    _append_output_log(command, completed)
     results = [json.loads(line[len('TASK_RESULT '):]) for line in completed.stdout.splitlines()
                if line.startswith('TASK_RESULT ')]
     return PlaybookRun(completed, results)
