@@ -1,0 +1,105 @@
+"""Scan ansible-playbook output for Dynatrace token secrets.
+
+Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any)
+
+A Dynatrace token is `dt0c01.<24 public characters>.<64 secret characters>`. The public part is safe to show; the
+secret never is, with one exception: a module returns the token-management token of an environment it created
+(`token_management_token`), and a task result is where a test reads it. So a created token may appear only as
+the value of a `token_management_token` key of a task result (a json_lines `TASK_RESULT` line, or a line
+`"token_management_token": "..."` of a result that the default callback prints at -v and above), or of a
+`<registered>.token_management_token` key that a debug task shows on purpose. Anywhere else,
+any full token, any known secret and any bare 64-character secret-shaped string is reported.
+"""
+
+import json
+import re
+import sys
+
+from tests.emulator import DEFAULT_TOKEN
+
+TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Z0-9]{24}\.([A-Z0-9]{64})')
+# A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
+BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
+ALLOWED_KEY = 'token_management_token'
+# `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
+# `"created.token_management_token": "..."`.
+RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?%s": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$' % ALLOWED_KEY)
+PLACEHOLDER = '<token_management_token>'
+
+
+def _scrub(value, allowed):
+    """`value` with every token_management_token value replaced by a placeholder, collecting them in `allowed`."""
+    if isinstance(value, dict):
+        scrubbed = {}
+        for key, item in value.items():
+            if str(key).rsplit('.', 1)[-1] == ALLOWED_KEY and isinstance(item, str):
+                allowed.add(item)
+                scrubbed[key] = PLACEHOLDER
+            else:
+                scrubbed[key] = _scrub(item, allowed)
+        return scrubbed
+    if isinstance(value, list):
+        return [_scrub(item, allowed) for item in value]
+    return value
+
+
+def scrubbed_lines(text, allowed):
+    """Each line as it must be free of secrets: task results without their token_management_token values."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith('TASK_RESULT '):
+            try:
+                payload = json.loads(line[len('TASK_RESULT '):])
+            except ValueError:
+                yield number, line
+                continue
+            yield number, 'TASK_RESULT ' + json.dumps(_scrub(payload, allowed), sort_keys=True)
+            continue
+        match = RESULT_LINE_PATTERN.match(line)
+        if match:
+            allowed.add(match.group(1))
+            yield number, line.replace(match.group(1), PLACEHOLDER)
+            continue
+        yield number, line
+
+
+def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None):
+    """Return [(line number, what, excerpt)] for every secret outside the allowed places.
+
+    `allowed`, when given, is a set that receives the created tokens seen in their allowed places.
+    """
+    allowed = set() if allowed is None else allowed
+    lines = list(scrubbed_lines(text, allowed))
+    secrets = dict((token.rsplit('.', 1)[-1], 'API token secret') for token in api_tokens)
+    secrets.update((token.rsplit('.', 1)[-1], 'created token secret') for token in allowed)
+    leaks = []
+    for number, line in lines:
+        found = set()
+        for match in TOKEN_PATTERN.finditer(line):
+            found.add((match.group(1), 'full token'))
+        for secret, what in secrets.items():
+            if secret in line:
+                found.add((secret, what))
+        for match in BARE_SECRET_PATTERN.finditer(line):
+            found.add((match.group(0), 'secret-shaped string'))
+        for secret, what in sorted(found):
+            start = line.find(secret)
+            excerpt = line[max(0, start - 60):start].replace(secret, '<SECRET>') + '<SECRET>'
+            leaks.append((number, what, excerpt))
+    return leaks
+
+
+def main(paths):
+    total, allowed = 0, set()
+    for path in paths:
+        with open(path, encoding='utf-8', errors='replace') as handle:
+            leaks = find_leaks(handle.read(), allowed=allowed)
+        for number, what, excerpt in leaks:
+            print('%s:%d: %s: ...%s' % (path, number, what, excerpt))
+        total += len(leaks)
+    print('secret scan: %d finding(s) in %s; %d created token(s) seen, each only where a task result returns it'
+          % (total, ', '.join(paths), len(allowed)))
+    return 1 if total else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
