@@ -22,11 +22,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree test units sanity lint build importer changelog-lint molecule docs-lint docs demo clean distclean
+.PHONY: help venv tree test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make test            units, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
+	@echo "make test            units, verbose-secrets, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
@@ -34,6 +34,7 @@ help:
 	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make verbose-secrets the integration suite again at -vvv; fails if a token secret shows in the output"
 	@echo "make molecule        molecule test: the environments role against the emulator (no Docker)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make docs            HTML documentation with antsibull-docs into docs/build/html (offline)"
@@ -45,7 +46,7 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: units sanity lint build importer changelog-lint molecule docs-lint docs
+test: units verbose-secrets sanity lint build importer changelog-lint molecule docs-lint docs
 	@echo "make test: all checks passed"
 
 units: venv tree
@@ -70,6 +71,9 @@ importer: build
 
 changelog-lint: venv
 	antsibull-changelog lint
+
+verbose-secrets: venv tree
+	bash tests/tools/verbose-secrets.sh
 
 molecule: venv tree
 	molecule test
