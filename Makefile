@@ -87,6 +87,12 @@ docs: venv tree
 demo: build
 	bash tests/tools/demo.sh $(TARBALL)
 
+# make bench [BENCH_JSON=path]: role, module loop and uri baseline against the emulator (tests/benchmarks/README.md)
+BENCH_JSON ?=
+.PHONY: bench
+bench: venv tree
+	python tests/benchmarks/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
+
 clean:
 	rm -rf .tmp tests/output .pytest_cache .ansible clusterops-dynatrace-*.tar.gz
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
