@@ -35,6 +35,7 @@ help:
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make verbose-secrets the integration suite again at -vvv; fails if a token secret shows in the output"
+	@echo "make bench           benchmark: requests and wall time vs ansible.builtin.uri (BENCH_JSON=path for JSON rows)"
 	@echo "make molecule        molecule test: the environments role against the emulator (no Docker)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make docs            HTML documentation with antsibull-docs into docs/build/html (offline)"
