@@ -9,7 +9,7 @@
 # The scan checks the promise behind it (no token outside a task result) on every other run; the
 # test itself runs in the normal pass.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 log=.tmp/verbose-secrets.log
 mkdir -p .tmp
