@@ -17,6 +17,8 @@ fi
 
 rm -rf "$demo"
 mkdir -p "$demo/collections"
+# Use the installed collection, not the checkout's symlink tree.
+export ANSIBLE_COLLECTIONS_PATH=$PWD/$demo/collections
 ansible-galaxy collection install --offline --force -p "$demo/collections" "$tarball"
 
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
@@ -49,9 +51,7 @@ if [[ -z $ready ]]; then
 fi
 echo "demo: emulator listening on http://127.0.0.1:$port"
 
-# Use the installed collection, not the checkout's symlink tree, and the venv's
-# Python (with requests) for the implicit localhost.
-export ANSIBLE_COLLECTIONS_PATH=$PWD/$demo/collections
+# The venv's Python (with requests) for the implicit localhost.
 export ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export DYNATRACE_URL=http://127.0.0.1:$port
