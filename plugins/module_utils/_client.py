@@ -106,7 +106,7 @@ class ResponseLostError(DynatraceError):
     """
 
 
-class UrlError(ValueError):
+class ConnectionOptionError(ValueError):
     """A connection option (url, api_token, ca_path) is unusable; the message names the option and the rule."""
 
 
@@ -119,15 +119,15 @@ def normalize_url(url):
     """
     text = (url or '').strip()
     if not text:
-        raise UrlError('url must not be empty: give the cluster address, for example https://dynatrace.example.com')
+        raise ConnectionOptionError('url must not be empty: give the cluster address, for example https://dynatrace.example.com')
     match = re.match(r'^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)', text)
     if not match or match.group(1).lower() not in ('http', 'https'):
         scheme = match.group(1) if match else None
         got = "scheme '%s'" % scheme if scheme else 'no scheme'
-        raise UrlError('url must start with http:// or https://, got %s' % got)
+        raise ConnectionOptionError('url must start with http:// or https://, got %s' % got)
     scheme, netloc, path = match.group(1).lower(), match.group(2), match.group(3)
     if not netloc or netloc.startswith(':'):
-        raise UrlError('url must name a host after %s://' % scheme)
+        raise ConnectionOptionError('url must name a host after %s://' % scheme)
     segments = [segment for segment in path.split('/') if segment]
     environment_id = None
     for index, segment in enumerate(segments):
@@ -304,7 +304,7 @@ class DynatraceClient:
         self._requests = requests
         self.base_url, self.url_environment_id = normalize_url(url)
         if not api_token or not str(api_token).strip():
-            raise UrlError('api_token must not be empty: give a Dynatrace API token (dt0c01....)')
+            raise ConnectionOptionError('api_token must not be empty: give a Dynatrace API token (dt0c01....)')
         self._token = str(api_token).strip()
         self.timeout = timeout
         self.retries = retries
@@ -321,7 +321,7 @@ class DynatraceClient:
             'User-Agent': user_agent(requests.__version__),
         })
         if validate_certs and ca_path and not os.path.exists(ca_path):
-            raise UrlError('ca_path %s does not exist: give the PEM file of the CA that signed the cluster certificate'
+            raise ConnectionOptionError('ca_path %s does not exist: give the PEM file of the CA that signed the cluster certificate'
                            % ca_path)
         self.session.verify = (ca_path or True) if validate_certs else False
         if not validate_certs:
@@ -622,7 +622,7 @@ def client_from_module(module):
         return DynatraceClient(params['url'], params['api_token'], validate_certs=params['validate_certs'],
                                ca_path=params['ca_path'], timeout=params['timeout'], retries=params['retries'],
                                warn=module.warn)
-    except UrlError as exc:
+    except ConnectionOptionError as exc:
         module.fail_json(msg=str(exc))
 
 

@@ -11,7 +11,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _client
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    DynatraceClient, DynatraceError, ResponseLostError, UrlError, backoff_delay, is_loopback_host, normalize_url,
+    DynatraceClient, DynatraceError, ResponseLostError, ConnectionOptionError, backoff_delay, is_loopback_host, normalize_url,
     parse_error_body, parse_rate_limit_reset, parse_retry_after,
 )
 
@@ -50,7 +50,7 @@ def test_normalize_url_strips_what_was_pasted_by_mistake(given, base, environmen
     ('https://:443/', 'must name a host'),
 ])
 def test_normalize_url_rejects_with_the_rule(given, rule):
-    with pytest.raises(UrlError) as caught:
+    with pytest.raises(ConnectionOptionError) as caught:
         normalize_url(given)
     assert str(caught.value).startswith('url ')
     assert rule in str(caught.value)
@@ -189,7 +189,7 @@ def test_session_sends_auth_user_agent_and_verifies_tls_by_default(tmp_path):
 
 
 def test_a_missing_ca_path_is_an_option_error():
-    with pytest.raises(UrlError, match='ca_path /nowhere/ca.pem does not exist'):
+    with pytest.raises(ConnectionOptionError, match='ca_path /nowhere/ca.pem does not exist'):
         DynatraceClient('https://dt.example.com', TOKEN, ca_path='/nowhere/ca.pem')
     # Not checked when it is not used.
     DynatraceClient('https://dt.example.com', TOKEN, ca_path='/nowhere/ca.pem', validate_certs=False)
