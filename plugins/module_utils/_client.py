@@ -321,8 +321,8 @@ class DynatraceClient:
             'User-Agent': user_agent(requests.__version__),
         })
         if validate_certs and ca_path and not os.path.exists(ca_path):
-            raise ConnectionOptionError('ca_path %s does not exist: give the PEM file of the CA that signed the cluster certificate'
-                           % ca_path)
+            raise ConnectionOptionError('ca_path %s does not exist: give the PEM file of the CA that signed the '
+                                        'cluster certificate' % ca_path)
         self.session.verify = (ca_path or True) if validate_certs else False
         if not validate_certs:
             self._silence_insecure_request_warning()
