@@ -33,7 +33,6 @@ ENVIRONMENTS_PATH = CLUSTER_V2 + '/environments'
 # Token scopes, named in 401/403 messages so users know which token to create.
 SCOPE_SERVICE_PROVIDER = 'ServiceProviderAPI'
 SCOPE_DATA_EXPORT = 'DataExport'
-SCOPE_TOKEN_MANAGEMENT = 'EnvironmentTokenManagement'
 
 MAX_PAGE_SIZE = 1000
 
@@ -293,8 +292,8 @@ def info_flags(include_consumption=False, include_storage=False, uncached_consum
 class DynatraceClient:
     """One session to one Dynatrace cluster; one method per API endpoint.
 
-    `warn` receives warnings for the user (module.warn). The counters `request_count`,
-    `retry_count` and `waited_seconds` are reported in module results.
+    `warn` receives warnings for the user (module.warn). The counters `retry_count` and
+    `waited_seconds` are reported in module results.
     """
 
     def __init__(self, url, api_token, validate_certs=True, ca_path=None, timeout=30, retries=5,
@@ -311,7 +310,6 @@ class DynatraceClient:
         self._warn = warn or (lambda message: None)
         self._sleep = sleep
         self._rand = rand
-        self.request_count = 0
         self.retry_count = 0
         self.waited_seconds = 0.0
         self.session = requests.Session()
@@ -402,15 +400,6 @@ class DynatraceClient:
                                      none_on_404=True, with_status=True)
         return status != 404
 
-    def create_token_management_token(self, environment_id, name, expires_in_days=None):
-        """Mint a token-management token for an existing environment; return the token."""
-        body = {'name': name}
-        if expires_in_days:
-            body['expiresIn'] = {'value': expires_in_days, 'unit': 'DAYS'}
-        answer = self.request('POST', self.environment_path(environment_id) + '/tokenManagementToken',
-                              json_body=body, scope=SCOPE_TOKEN_MANAGEMENT)
-        return (answer or {}).get('token')
-
     @staticmethod
     def environment_path(environment_id):
         return '%s/%s' % (ENVIRONMENTS_PATH, quote(str(environment_id), safe=''))
@@ -476,7 +465,6 @@ class DynatraceClient:
         return self._finish(outcome, method, path, attempt, scope, none_on_404, with_headers, with_status, expect_text)
 
     def _send_once(self, method, path, params, json_body):
-        self.request_count += 1
         try:
             # verify per request: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE override the session's
             # verify (ca_path, or validate_certs false), but never a request's own.

@@ -342,12 +342,10 @@ def test_auth_failures_name_the_scope(status, scope):
     assert scope in str(caught.value) and caught.value.status == status
 
 
-def test_version_403_names_data_export_and_token_management_names_its_scope():
-    client, dummy, dummy2 = make_client([FakeResponse(403, '{"error": {"code": 403, "message": "Forbidden"}}')] * 2)
+def test_version_403_names_the_data_export_scope():
+    client, dummy, dummy2 = make_client([FakeResponse(403, '{"error": {"code": 403, "message": "Forbidden"}}')])
     with pytest.raises(DynatraceError, match='DataExport'):
         client.get_cluster_version('env1')
-    with pytest.raises(DynatraceError, match='EnvironmentTokenManagement'):
-        client.create_token_management_token('env1', 'name')
 
 
 def test_no_message_ever_contains_the_token():
