@@ -117,26 +117,25 @@ def post_without_duplicates(client, params, body, warn, attempts=2):
     answer); no match means it did not, so it is sent again; several mean another run created
     one at the same time, which only a person can sort out.
     """
-    for attempt in range(1, attempts + 1):
+    for dummy in range(attempts):
         try:
             return client.create_environment(body, create_token=params['create_token'])
         except ResponseLostError as lost:
+            last_loss = lost
             matches = find_by_name(client, params['name'])
-            if len(matches) == 1:
-                environment_id = matches[0]['id']
-                warn('The answer to the create request was lost (%s), but environment %r was created with id %s and '
-                     'is adopted. Its token-management token was lost with the answer: %s.'
-                     % (lost.message, params['name'], environment_id, MINT_TOKEN_HINT % environment_id))
-                return environment_id, None
-            if len(matches) > 1:
-                raise DynatraceError('the answer to the create request was lost, and %d environments named %r exist now '
-                                     '(ids: %s): another run created one at the same time. Delete the extra one.'
-                                     % (len(matches), params['name'], ', '.join(sorted(m['id'] for m in matches))))
-            if attempt == attempts:
-                raise DynatraceError('the create request for %r was sent %d times and each answer was lost; no '
-                                     'environment of that name exists. Check the network path to the cluster.'
-                                     % (params['name'], attempts), method='POST', path=lost.path, attempts=attempts)
-    return None, None  # not reached: the loop returns or raises
+        if len(matches) == 1:
+            environment_id = matches[0]['id']
+            warn('The answer to the create request was lost (%s), but environment %r was created with id %s and '
+                 'is adopted. Its token-management token was lost with the answer: %s.'
+                 % (last_loss.message, params['name'], environment_id, MINT_TOKEN_HINT % environment_id))
+            return environment_id, None
+        if len(matches) > 1:
+            raise DynatraceError('the answer to the create request was lost, and %d environments named %r exist now '
+                                 '(ids: %s): another run created one at the same time. Delete the extra one.'
+                                 % (len(matches), params['name'], ', '.join(sorted(m['id'] for m in matches))))
+    raise DynatraceError('the create request for %r was sent %d times and each answer was lost; no environment of '
+                         'that name exists. Check the network path to the cluster.' % (params['name'], attempts),
+                         method='POST', path=last_loss.path, attempts=attempts)
 
 
 def ensure_absent(client, params, check_mode):
