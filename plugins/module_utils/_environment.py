@@ -177,7 +177,7 @@ def validate_options(params):
     environment_id = params.get('environment_id')
     if environment_id is not None and not ENVIRONMENT_ID_PATTERN.match(environment_id):
         errors.append('environment_id must match [a-zA-Z0-9_-]{1,70}, got %r' % environment_id)
-    errors.extend(_tag_errors(params.get('tags')))
+    errors.extend(tag_errors(params.get('tags')))
     for quota, limits in (params.get('quotas') or {}).items():
         for field, value in (limits or {}).items():
             if value is not None:
@@ -193,15 +193,16 @@ def validate_options(params):
     return [error for error in errors if error]
 
 
-def _tag_errors(tags):
+def tag_errors(tags, option='tags', unique=True):
+    """Errors of a list of tags: each a non-empty string of at most 100 characters (and unique, for an environment)."""
     errors, seen = [], set()
     for index, tag in enumerate(tags or []):
         if not isinstance(tag, str) or not tag:
-            errors.append('tags[%d] must be a non-empty string, got %r' % (index, tag))
+            errors.append('%s[%d] must be a non-empty string, got %r' % (option, index, tag))
         elif len(tag) > TAG_MAX_LENGTH:
-            errors.append('tags[%d] must be at most %d characters long, got %d' % (index, TAG_MAX_LENGTH, len(tag)))
-        elif tag in seen:
-            errors.append('tags must be unique, %r is given twice' % tag)
+            errors.append('%s[%d] must be at most %d characters long, got %d' % (option, index, TAG_MAX_LENGTH, len(tag)))
+        elif unique and tag in seen:
+            errors.append('%s must be unique, %r is given twice' % (option, tag))
         seen.add(tag)
     return errors
 

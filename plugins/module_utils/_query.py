@@ -22,8 +22,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._client impor
     MAX_PAGE_SIZE, DynatraceError,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    ENVIRONMENT_ID_PATTERN, FILTER_UNSAFE_CHARACTERS, NAME_MAX_LENGTH, TAG_MAX_LENGTH, api_to_options,
-    keys_to_snake, safe_filter_value,
+    ENVIRONMENT_ID_PATTERN, FILTER_UNSAFE_CHARACTERS, NAME_MAX_LENGTH, api_to_options, keys_to_snake,
+    safe_filter_value, tag_errors,
 )
 
 # sort option -> the API's sort parameter
@@ -57,13 +57,7 @@ def _tag_list_errors(option, tags, allow_empty):
         return []
     if not tags and not allow_empty:
         return ['%s must hold at least one tag (leave it out to not filter on tags)' % option]
-    errors = []
-    for index, tag in enumerate(tags):
-        if not isinstance(tag, str) or not tag:
-            errors.append('%s[%d] must be a non-empty string, got %r' % (option, index, tag))
-        elif len(tag) > TAG_MAX_LENGTH:
-            errors.append('%s[%d] must be at most %d characters long, got %d' % (option, index, TAG_MAX_LENGTH, len(tag)))
-    return errors
+    return tag_errors(tags, option, unique=False)
 
 
 def validate_info_options(params):
