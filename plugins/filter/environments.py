@@ -16,7 +16,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    QUOTAS, STORAGE, desired_view, environment_differences, validate_options,
+    SECTIONS, desired_view, environment_differences, section_limits, validate_options,
 )
 
 # The options of dynatrace_environment an item of the role may carry (connection options are the
@@ -53,7 +53,8 @@ def _check_items(declared):
         if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
             errors.append('%s: tags must be a list of strings' % where)
             continue
-        for section, known in (('quotas', QUOTAS), ('storage', STORAGE)):
+        for section in SECTIONS:
+            known = section_limits(section)
             value = item.get(section)
             if value is None:
                 continue
@@ -64,7 +65,7 @@ def _check_items(declared):
                 if group not in known:
                     errors.append('%s: unknown %s entry %r' % (where, section, group))
                     continue
-                fields = known[group][1] if section == 'quotas' else (known[group].limit_field,)
+                fields = known[group].fields
                 if limits is not None and (not isinstance(limits, dict) or set(limits) - set(fields)):
                     errors.append('%s: %s.%s accepts only %s' % (where, section, group, ', '.join(fields)))
         if any(error.startswith(where) for error in errors):

@@ -2,7 +2,7 @@
 # Copyright: contributors to the clusterops.dynatrace collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The Dynatrace Environment object as the collection's modules see it.
+"""The Dynatrace Environment object as the collection's modules see it: the pure model.
 
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
@@ -11,119 +11,72 @@ Two shapes of one environment meet here:
 - the API shape: camelCase, `state` ENABLED/DISABLED, null for an unlimited limit;
 - the options shape: snake_case, `enabled` true/false, the string `unlimited`, and only the
   fields a user can set (the keys `dynatrace_environment` accepts).
-The tables below drive the mapping, the argument spec, validation and the diff, so a field is
-described exactly once.
+The LIMITS table drives the mapping, the argument spec, validation and the diff, so a quota or
+storage field is described exactly once. No client and no request here.
 """
 
 import re
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._case import snake_to_camel
 
 UNLIMITED = 'unlimited'
 ENVIRONMENT_ID_PATTERN = re.compile(r'^[a-zA-Z0-9_-]{1,70}$')
 NAME_MAX_LENGTH = 100
 TAG_MAX_LENGTH = 100
-# The filter grammar separates criteria with commas and wraps values in parentheses; quoting is
-# undocumented, so a value must not contain these characters (quotes and backslash out of caution).
-FILTER_UNSAFE_CHARACTERS = '(),"\'\\'
-
-# quota option name: (API name, its limit fields)
-QUOTAS = {
-    'host_units': ('hostUnits', ('max_limit',)),
-    'dem_units': ('demUnits', ('monthly_limit', 'annual_limit')),
-    'user_sessions': ('userSessions', ('total_monthly_limit', 'total_annual_limit')),
-    'synthetic_monitors': ('syntheticMonitors', ('monthly_limit', 'annual_limit')),
-    'custom_metrics': ('customMetrics', ('max_limit',)),
-    'davis_data_units': ('davisDataUnits', ('monthly_limit', 'annual_limit')),
-    'log_monitoring': ('logMonitoring', ('monthly_limit', 'annual_limit')),
-}
+SECTIONS = ('quotas', 'storage')
 
 
-class StorageField:
-    """One storage or retention setting: its limit field, bounds, unit, and whether it may be unlimited."""
+class Limit:
+    """One quota or storage setting: its option and API names, its limit fields and their rule."""
 
-    def __init__(self, api_name, limit_field, minimum, maximum=None, unit='bytes', unlimited=False, description=''):
+    def __init__(self, section, option, api_name, fields, minimum=0, maximum=None, unlimited=True):
+        self.section = section
+        self.option = option
         self.api_name = api_name
-        self.limit_field = limit_field
+        self.fields = fields
         self.minimum = minimum
         self.maximum = maximum
-        self.unit = unit
         self.unlimited = unlimited
-        self.description = description
 
 
-STORAGE = {
-    'transaction_storage': StorageField('transactionStorage', 'max_limit', 0, unlimited=True, description='Transaction storage'),
-    'session_replay_storage': StorageField('sessionReplayStorage', 'max_limit', 0, unlimited=True, description='Session replay storage'),
-    'symbol_files_from_mobile_apps': StorageField('symbolFilesFromMobileApps', 'max_limit', 0, unlimited=True,
-                                                  description='Symbol files from mobile apps storage'),
-    'log_monitoring_storage': StorageField('logMonitoringStorage', 'max_limit', 0, unlimited=True, description='Log monitoring storage'),
-    'service_request_level_retention': StorageField('serviceRequestLevelRetention', 'max_limit_in_days', 1, 365, 'days',
-                                                    description='Service request level retention'),
-    'service_code_level_retention': StorageField('serviceCodeLevelRetention', 'max_limit_in_days', 1, 365, 'days',
-                                                 description='Service code level retention, at most the request level retention'),
-    'real_user_monitoring_retention': StorageField('realUserMonitoringRetention', 'max_limit_in_days', 1, 35, 'days',
-                                                   description='Real user monitoring retention'),
-    'synthetic_monitoring_retention': StorageField('syntheticMonitoringRetention', 'max_limit_in_days', 1, 35, 'days',
-                                                   description='Synthetic monitoring retention'),
-    'session_replay_retention': StorageField('sessionReplayRetention', 'max_limit_in_days', 1, 35, 'days',
-                                             description='Session replay retention'),
-    'rum_non_aggregated_data_retention': StorageField('rumNonAggregatedDataRetention', 'max_limit_in_days', 1, 365, 'days',
-                                                      description='Non-aggregated real user monitoring data retention (newer clusters)'),
-    'log_monitoring_retention': StorageField('logMonitoringRetention', 'max_limit_in_days', 5, 90, 'days',
-                                             description='Log monitoring retention (older clusters)'),
-    'user_actions_per_minute': StorageField('userActionsPerMinute', 'max_limit', 1, 2147483646, 'per minute', unlimited=True,
-                                            description='User actions generated per minute'),
-    'transaction_traffic_quota': StorageField('transactionTrafficQuota', 'max_limit', 100, 100000, 'per process and minute',
-                                              description='Newly monitored entry point PurePaths per process and minute'),
-}
+# Every quota and storage field, once: section, option name, API name, limit fields, minimum, maximum, unlimited.
+LIMITS = (
+    Limit('quotas', 'host_units', 'hostUnits', ('max_limit',)),
+    Limit('quotas', 'dem_units', 'demUnits', ('monthly_limit', 'annual_limit')),
+    Limit('quotas', 'user_sessions', 'userSessions', ('total_monthly_limit', 'total_annual_limit')),
+    Limit('quotas', 'synthetic_monitors', 'syntheticMonitors', ('monthly_limit', 'annual_limit')),
+    Limit('quotas', 'custom_metrics', 'customMetrics', ('max_limit',)),
+    Limit('quotas', 'davis_data_units', 'davisDataUnits', ('monthly_limit', 'annual_limit')),
+    Limit('quotas', 'log_monitoring', 'logMonitoring', ('monthly_limit', 'annual_limit')),
+    Limit('storage', 'transaction_storage', 'transactionStorage', ('max_limit',)),
+    Limit('storage', 'session_replay_storage', 'sessionReplayStorage', ('max_limit',)),
+    Limit('storage', 'symbol_files_from_mobile_apps', 'symbolFilesFromMobileApps', ('max_limit',)),
+    Limit('storage', 'log_monitoring_storage', 'logMonitoringStorage', ('max_limit',)),
+    Limit('storage', 'service_request_level_retention', 'serviceRequestLevelRetention', ('max_limit_in_days',), 1, 365, False),
+    Limit('storage', 'service_code_level_retention', 'serviceCodeLevelRetention', ('max_limit_in_days',), 1, 365, False),
+    Limit('storage', 'real_user_monitoring_retention', 'realUserMonitoringRetention', ('max_limit_in_days',), 1, 35, False),
+    Limit('storage', 'synthetic_monitoring_retention', 'syntheticMonitoringRetention', ('max_limit_in_days',), 1, 35, False),
+    Limit('storage', 'session_replay_retention', 'sessionReplayRetention', ('max_limit_in_days',), 1, 35, False),
+    Limit('storage', 'rum_non_aggregated_data_retention', 'rumNonAggregatedDataRetention', ('max_limit_in_days',), 1, 365,
+          False),
+    Limit('storage', 'log_monitoring_retention', 'logMonitoringRetention', ('max_limit_in_days',), 5, 90, False),
+    Limit('storage', 'user_actions_per_minute', 'userActionsPerMinute', ('max_limit',), 1, 2147483646),
+    Limit('storage', 'transaction_traffic_quota', 'transactionTrafficQuota', ('max_limit',), 100, 100000, False),
+)
 
 
-# ------------------------------------------------------------------------------------------------
-# camelCase <-> snake_case
-
-def camel_to_snake(name):
-    return re.sub(r'(?<!^)([A-Z])', r'_\1', name).lower()
-
-
-def snake_to_camel(name):
-    head, *rest = name.split('_')
-    return head + ''.join(part[:1].upper() + part[1:] for part in rest)
-
-
-def keys_to_snake(value):
-    """Convert every dict key of an API object to snake_case, recursively."""
-    if isinstance(value, dict):
-        return dict((camel_to_snake(key), keys_to_snake(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [keys_to_snake(item) for item in value]
-    return value
-
-
-def keys_to_camel(value):
-    """Convert every dict key of a snake_case object to camelCase, recursively (inverse of keys_to_snake)."""
-    if isinstance(value, dict):
-        return dict((snake_to_camel(key), keys_to_camel(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [keys_to_camel(item) for item in value]
-    return value
+def section_limits(section):
+    """The Limit of every option of one section ('quotas' or 'storage'), by option name, in table order."""
+    return dict((limit.option, limit) for limit in LIMITS if limit.section == section)
 
 
 # ------------------------------------------------------------------------------------------------
 # Argument spec of the settable fields (shared by dynatrace_environment and the role's argument specs)
 
-def limit_spec():
-    return dict(type='raw')
-
-
-def quotas_argument_spec():
+def limits_argument_spec(section):
     return dict(type='dict', options=dict(
-        (quota, dict(type='dict', options=dict((field, limit_spec()) for field in fields)))
-        for quota, (dummy, fields) in QUOTAS.items()))
-
-
-def storage_argument_spec():
-    return dict(type='dict', options=dict(
-        (option, dict(type='dict', options={field.limit_field: limit_spec()}))
-        for option, field in STORAGE.items()))
+        (option, dict(type='dict', options=dict((field, dict(type='raw')) for field in limit.fields)))
+        for option, limit in section_limits(section).items()))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -166,6 +119,24 @@ def normalize_limit(value):
     return _as_integer(value)
 
 
+def environment_id_errors(environment_id, option='environment_id'):
+    """The one rule of an environment id: [a-zA-Z0-9_-]{1,70}."""
+    if environment_id is not None and not ENVIRONMENT_ID_PATTERN.match(environment_id):
+        return ['%s must match [a-zA-Z0-9_-]{1,70}, got %r' % (option, environment_id)]
+    return []
+
+
+def _given_limits(section, values):
+    """(option, field, Limit, value) of every limit the user gave in one section."""
+    limits = section_limits(section)
+    for option, settings in (values or {}).items():
+        limit = limits[option]
+        for field in limit.fields:
+            value = (settings or {}).get(field)
+            if value is not None:
+                yield option, field, limit, value
+
+
 def validate_options(params):
     """Return the list of input errors in the settable fields of `params` (options shape)."""
     errors = []
@@ -174,22 +145,13 @@ def validate_options(params):
         errors.append('name must be 1 to %d characters long, got %d' % (NAME_MAX_LENGTH, len(name)))
     elif name is not None and not name.strip():
         errors.append('name must not be blank')
-    environment_id = params.get('environment_id')
-    if environment_id is not None and not ENVIRONMENT_ID_PATTERN.match(environment_id):
-        errors.append('environment_id must match [a-zA-Z0-9_-]{1,70}, got %r' % environment_id)
+    errors.extend(environment_id_errors(params.get('environment_id')))
     errors.extend(tag_errors(params.get('tags')))
-    for quota, limits in (params.get('quotas') or {}).items():
-        for field, value in (limits or {}).items():
-            if value is not None:
-                errors.append(_limit_error('quotas.%s.%s' % (quota, field), value))
-    storage = params.get('storage') or {}
-    for option, settings in storage.items():
-        value = (settings or {}).get(STORAGE[option].limit_field)
-        if value is not None:
-            field = STORAGE[option]
-            path = 'storage.%s.%s' % (option, field.limit_field)
-            errors.append(_limit_error(path, value, field.minimum, field.maximum, field.unlimited))
-    errors.extend(retention_order_errors(storage))
+    for section in SECTIONS:
+        for option, field, limit, value in _given_limits(section, params.get(section)):
+            path = '%s.%s.%s' % (section, option, field)
+            errors.append(_limit_error(path, value, limit.minimum, limit.maximum, limit.unlimited))
+    errors.extend(retention_order_errors(params.get('storage')))
     return [error for error in errors if error]
 
 
@@ -229,26 +191,26 @@ def _option_limit(value):
     return UNLIMITED if value is None else value
 
 
-def quotas_to_api(quotas):
-    """API `quotas` holding only the limits the user manages (omitted limits are left out)."""
+def limits_to_api(section, values):
+    """The API object of one section holding only the limits the user manages (omitted limits are left out)."""
     body = {}
-    for quota, limits in (quotas or {}).items():
-        api_name, fields = QUOTAS[quota]
-        managed = dict((snake_to_camel(field), _api_limit(limits[field]))
-                       for field in fields if (limits or {}).get(field) is not None)
+    for option, settings in (values or {}).items():
+        limit = section_limits(section)[option]
+        managed = dict((snake_to_camel(field), _api_limit(settings[field]))
+                       for field in limit.fields if (settings or {}).get(field) is not None)
         if managed:
-            body[api_name] = managed
+            body[limit.api_name] = managed
     return body
 
 
-def storage_to_api(storage):
-    body = {}
-    for option, settings in (storage or {}).items():
-        field = STORAGE[option]
-        value = (settings or {}).get(field.limit_field)
-        if value is not None:
-            body[field.api_name] = {snake_to_camel(field.limit_field): _api_limit(value)}
-    return body
+def limits_to_options(section, api_values):
+    """The options shape of one API section (every limit the answer carries; null is unlimited)."""
+    options = {}
+    for option, limit in section_limits(section).items():
+        settings = api_values.get(limit.api_name)
+        if isinstance(settings, dict):
+            options[option] = dict((field, _option_limit(settings.get(snake_to_camel(field)))) for field in limit.fields)
+    return options
 
 
 def options_to_create_body(params):
@@ -259,11 +221,10 @@ def options_to_create_body(params):
         'trial': bool(params.get('trial')),
         'tags': list(params.get('tags') or []),
     }
-    quotas, storage = quotas_to_api(params.get('quotas')), storage_to_api(params.get('storage'))
-    if quotas:
-        body['quotas'] = quotas
-    if storage:
-        body['storage'] = storage
+    for section in SECTIONS:
+        sent = limits_to_api(section, params.get(section))
+        if sent:
+            body[section] = sent
     return body
 
 
@@ -276,29 +237,10 @@ def api_to_options(environment, include_quotas=True, include_storage=True):
         'trial': bool(environment.get('trial')),
         'tags': list(environment.get('tags') or []),
     }
-    if include_quotas and environment.get('quotas') is not None:
-        options['quotas'] = _quotas_to_options(environment['quotas'])
-    if include_storage and environment.get('storage') is not None:
-        options['storage'] = _storage_to_options(environment['storage'])
+    for section, included in (('quotas', include_quotas), ('storage', include_storage)):
+        if included and environment.get(section) is not None:
+            options[section] = limits_to_options(section, environment[section])
     return options
-
-
-def _quotas_to_options(api_quotas):
-    quotas = {}
-    for quota, (api_name, fields) in QUOTAS.items():
-        limits = api_quotas.get(api_name)
-        if isinstance(limits, dict):
-            quotas[quota] = dict((field, _option_limit(limits.get(snake_to_camel(field)))) for field in fields)
-    return quotas
-
-
-def _storage_to_options(api_storage):
-    storage = {}
-    for option, field in STORAGE.items():
-        settings = api_storage.get(field.api_name)
-        if isinstance(settings, dict):
-            storage[option] = {field.limit_field: _option_limit(settings.get(snake_to_camel(field.limit_field)))}
-    return storage
 
 
 # ------------------------------------------------------------------------------------------------
@@ -312,20 +254,12 @@ def desired_view(params):
             view[key] = params[key]
     if params.get('tags') is not None:
         view['tags'] = sorted(params['tags'])
-    quotas = {}
-    for quota, limits in (params.get('quotas') or {}).items():
-        given = dict((field, normalize_limit(value)) for field, value in (limits or {}).items() if value is not None)
+    for section in SECTIONS:
+        given = {}
+        for option, field, dummy, value in _given_limits(section, params.get(section)):
+            given.setdefault(option, {})[field] = normalize_limit(value)
         if given:
-            quotas[quota] = given
-    if quotas:
-        view['quotas'] = quotas
-    storage = {}
-    for option, settings in (params.get('storage') or {}).items():
-        value = (settings or {}).get(STORAGE[option].limit_field)
-        if value is not None:
-            storage[option] = {STORAGE[option].limit_field: normalize_limit(value)}
-    if storage:
-        view['storage'] = storage
+            view[section] = given
     return view
 
 
@@ -333,10 +267,11 @@ def current_view(options, desired):
     """The current values of exactly the fields in `desired` (from an options-shaped environment)."""
     view = {}
     for key, value in desired.items():
-        if key in ('quotas', 'storage'):
+        if key in SECTIONS:
+            # A quota the answer leaves out is unlimited; a storage setting it leaves out is unknown.
+            absent = UNLIMITED if key == 'quotas' else None
             section = options.get(key) or {}
-            view[key] = dict((group, dict((field, (section.get(group) or {}).get(field, UNLIMITED if key == 'quotas' else None))
-                                          for field in fields))
+            view[key] = dict((group, dict((field, (section.get(group) or {}).get(field, absent)) for field in fields))
                              for group, fields in value.items())
         elif key == 'tags':
             view[key] = sorted(options.get('tags') or [])
@@ -376,7 +311,7 @@ def apply_desired(environment_options, params):
     for key in ('name', 'enabled', 'trial', 'tags'):
         if key in desired:
             result[key] = desired[key] if key != 'tags' else list(params['tags'])
-    for section in ('quotas', 'storage'):
+    for section in SECTIONS:
         if section in desired:
             merged = dict((group, dict(fields)) for group, fields in (result.get(section) or {}).items())
             for group, fields in desired[section].items():
@@ -389,9 +324,9 @@ def update_body(environment, params, changes):
     """The PUT body that brings `environment` (API shape, freshly read) to the user's options.
 
     Name, state, trial and tags are always sent (PUT replaces the object). Of quotas and storage
-    only the sub-objects that change are sent; a quota sub-object is sent with every limit, taken
-    from the fresh read where the user did not give one, because the API sets an omitted limit
-    inside a sent sub-object to unlimited.
+    only the sub-objects that change are sent, each with every limit, taken from the fresh read
+    where the user did not give one, because the API sets an omitted limit inside a sent
+    sub-object to unlimited.
     """
     target = apply_desired(api_to_options(environment), params)
     body = {
@@ -401,43 +336,13 @@ def update_body(environment, params, changes):
         'tags': target['tags'],
     }
     changed_groups = set(tuple(path.split('.')[:2]) for path in changes if path.count('.') == 2)
-    quotas = {}
-    for quota, (api_name, fields) in QUOTAS.items():
-        if ('quotas', quota) in changed_groups:
-            limits = target['quotas'][quota]
-            quotas[api_name] = dict((snake_to_camel(field), _api_limit(limits.get(field, UNLIMITED))) for field in fields)
-    storage = {}
-    for option, field in STORAGE.items():
-        if ('storage', option) in changed_groups:
-            storage[field.api_name] = {snake_to_camel(field.limit_field): _api_limit(target['storage'][option][field.limit_field])}
-    if quotas:
-        body['quotas'] = quotas
-    if storage:
-        body['storage'] = storage
+    for section in SECTIONS:
+        sent = {}
+        for option, limit in section_limits(section).items():
+            if (section, option) in changed_groups:
+                limits = target[section][option]
+                sent[limit.api_name] = dict((snake_to_camel(field), _api_limit(limits.get(field, UNLIMITED)))
+                                            for field in limit.fields)
+        if sent:
+            body[section] = sent
     return body
-
-
-# ------------------------------------------------------------------------------------------------
-# Lookup by name
-
-def safe_filter_value(name):
-    """The longest part of `name` that the filter grammar can carry, or '' when there is none.
-
-    The server matches name() as a case-insensitive substring, so any part of the name finds it;
-    the exact, case-sensitive comparison happens client-side.
-    """
-    parts = re.split('[%s]' % re.escape(FILTER_UNSAFE_CHARACTERS), name)
-    return max((part.strip() for part in parts), key=len, default='')
-
-
-def name_filter(name):
-    value = safe_filter_value(name)
-    return 'name(%s)' % value if value else None
-
-
-def find_by_name(client, name, include_consumption=False, include_storage=False):
-    """Every environment whose name is exactly `name` (case-sensitive), over all pages."""
-    environments, dummy = client.list_environments(filter_expression=name_filter(name),
-                                                   include_consumption=include_consumption,
-                                                   include_storage=include_storage)
-    return [environment for environment in environments if environment.get('name') == name]

@@ -165,9 +165,8 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import connection_argument_spec, run_module
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import ENVIRONMENT_ID_PATTERN
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._query import cluster_info
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._cluster_info import cluster_info, validate_cluster_info_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
 
 
 def argument_spec():
@@ -179,13 +178,9 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    environment_id = module.params['environment_id']
-    input_errors = []
-    if environment_id is not None and not ENVIRONMENT_ID_PATTERN.match(environment_id):
-        input_errors.append('environment_id must match [a-zA-Z0-9_-]{1,70}, got %r' % environment_id)
-    run_module(module, lambda client: cluster_info(client, environment_id=environment_id,
-                                                   include_nodes=module.params['include_nodes']),
-               input_errors=input_errors)
+    run(module, lambda client: cluster_info(client, environment_id=module.params['environment_id'],
+                                            include_nodes=module.params['include_nodes']),
+        input_errors=validate_cluster_info_options(module.params))
 
 
 if __name__ == '__main__':

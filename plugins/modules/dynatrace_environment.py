@@ -382,11 +382,9 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import connection_argument_spec, run_module
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    quotas_argument_spec, storage_argument_spec, validate_options,
-)
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._ensure import ensure_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import limits_argument_spec, validate_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_ensure import ensure_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
 
 
 def argument_spec():
@@ -397,8 +395,8 @@ def argument_spec():
         enabled=dict(type='bool'),
         trial=dict(type='bool'),
         tags=dict(type='list', elements='str'),
-        quotas=quotas_argument_spec(),
-        storage=storage_argument_spec(),
+        quotas=limits_argument_spec('quotas'),
+        storage=limits_argument_spec('storage'),
         create_token=dict(type='bool', default=True),
         update_existing=dict(type='bool', default=False),
     )
@@ -407,8 +405,8 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), required_one_of=[('name', 'environment_id')],
                            supports_check_mode=True)
-    run_module(module, lambda client: ensure_environment(client, module.params, check_mode=module.check_mode, warn=module.warn),
-               input_errors=validate_options(module.params))
+    run(module, lambda client: ensure_environment(client, module.params, check_mode=module.check_mode, warn=module.warn),
+        input_errors=validate_options(module.params))
 
 
 if __name__ == '__main__':

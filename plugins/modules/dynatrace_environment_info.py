@@ -222,12 +222,10 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    MAX_PAGE_SIZE, connection_argument_spec, run_module,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_info import (
+    MAX_PAGE_SIZE, SORTS, environment_info, validate_info_options,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._query import (
-    SORTS, environment_info, validate_info_options,
-)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
 
 
 def argument_spec():
@@ -249,8 +247,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run_module(module, lambda client: environment_info(client, module.params),
-               input_errors=validate_info_options(module.params))
+    run(module, lambda client: environment_info(client, module.params), input_errors=validate_info_options(module.params))
 
 
 if __name__ == '__main__':

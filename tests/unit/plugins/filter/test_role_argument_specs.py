@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.clusterops.dynatrace.plugins.filter.environments import ITEM_OPTIONS
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.clusterops.dynatrace.plugins.modules.dynatrace_environment import argument_spec
 
 ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'environments'

@@ -3,6 +3,8 @@
 import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _environment as env
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._case import camel_to_snake, keys_to_snake, snake_to_camel
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._filters import safe_filter_value
 
 SEED_LIST_ENVIRONMENT = {
     "name": "AndroidApps", "id": "be22c776-1414-00e0-a00a-00b0dcf56443321", "trial": False, "state": "ENABLED",
@@ -33,18 +35,25 @@ SEED_LIST_ENVIRONMENT = {
 
 
 def test_every_api_field_round_trips_through_snake_case():
-    snake = env.keys_to_snake(SEED_LIST_ENVIRONMENT)
+    snake = keys_to_snake(SEED_LIST_ENVIRONMENT)
     assert 'consumed_user_sessions_with_mobile_session_replay_this_year' in snake['quotas']['user_sessions']
     assert 'rum_non_aggregated_data_retention' in snake['storage']
-    assert env.keys_to_camel(snake) == SEED_LIST_ENVIRONMENT
+
+    def names(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield key
+                yield from names(item)
+
+    assert all(snake_to_camel(camel_to_snake(name)) == name for name in names(SEED_LIST_ENVIRONMENT))
 
 
-def test_tables_name_the_api_fields():
-    for option, (api_name, fields) in env.QUOTAS.items():
-        assert env.camel_to_snake(api_name) == option
-        assert all(env.camel_to_snake(env.snake_to_camel(field)) == field for field in fields)
-    for option, field in env.STORAGE.items():
-        assert env.camel_to_snake(field.api_name) == option
+def test_the_table_names_the_api_fields():
+    assert [limit.section for limit in env.LIMITS] == sorted((limit.section for limit in env.LIMITS), key=env.SECTIONS.index)
+    for limit in env.LIMITS:
+        assert camel_to_snake(limit.api_name) == limit.option
+        assert all(camel_to_snake(snake_to_camel(field)) == field for field in limit.fields)
+    assert len(env.section_limits('quotas')) == 7 and len(env.section_limits('storage')) == 13
 
 
 def test_api_to_options_gives_the_module_input_shape():
@@ -126,7 +135,7 @@ def test_valid_input_has_no_errors():
     ('(),', ''),
 ])
 def test_safe_filter_value_takes_the_longest_part_the_grammar_carries(name, expected):
-    assert env.safe_filter_value(name) == expected
+    assert safe_filter_value(name) == expected
 
 
 def test_differences_cover_only_managed_fields():

@@ -2,7 +2,7 @@
 # Copyright: contributors to the clusterops.dynatrace collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Make one environment look the way a task says (state present or absent).
+"""dynatrace_environment's logic: make one environment look the way a task says (present or absent).
 
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
@@ -16,11 +16,13 @@ Request budget (what the module documentation promises):
 Check mode sends the reads only.
 """
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    api_to_options, apply_desired, current_view, desired_view, differences, find_by_name, options_to_create_body,
+    api_to_options, apply_desired, current_view, desired_view, differences, options_to_create_body,
     retention_order_errors, update_body,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_lookup import find_by_name
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
 
 MINT_TOKEN_HINT = ('mint one with POST /api/cluster/v2/environments/%s/tokenManagementToken '
                    '(a cluster token with scope EnvironmentTokenManagement)')
@@ -40,16 +42,9 @@ def ensure_environment(client, params, check_mode=False, warn=None):
 
 def locate(client, params, include_consumption=False, include_storage=False):
     """The environment (API shape) the task addresses, by id or by exact name, or None."""
-    try:
-        if params.get('environment_id'):
-            return client.get_environment(params['environment_id'], include_consumption, include_storage)
-        matches = find_by_name(client, params['name'], include_consumption, include_storage)
-    except DynatraceError as exc:
-        if exc.status == 422 and include_consumption:
-            exc.message = ('the cluster refuses consumption info (%s). Clusters on Dynatrace Platform Subscription '
-                           '(DPS) licensing have no environment quotas: remove the quotas option from the task.'
-                           % exc.message)
-        raise
+    if params.get('environment_id'):
+        return api.get_environment(client, params['environment_id'], include_consumption, include_storage)
+    matches = find_by_name(client, params['name'], include_consumption, include_storage)
     if len(matches) > 1:
         raise AmbiguousNameError('name %r matches %d environments (ids: %s); set environment_id to choose one'
                                  % (params['name'], len(matches), ', '.join(sorted(e['id'] for e in matches))))
@@ -77,7 +72,7 @@ def ensure_present(client, params, check_mode, warn):
     if order_errors:
         raise DynatraceError('; '.join(order_errors))
     if not check_mode:
-        client.put_environment(environment['id'], update_body(environment, params, changes))
+        api.put_environment(client, environment['id'], update_body(environment, params, changes))
     result.update(changed=True, environment=target, diff=dict(before=before, after=after))
     return result
 
@@ -92,7 +87,7 @@ def create(client, params, check_mode, warn):
     if check_mode:
         return result
     if params.get('environment_id'):
-        created, token = client.put_environment(params['environment_id'], body, create_token=params['create_token'])
+        created, token = api.put_environment(client, params['environment_id'], body, create_token=params['create_token'])
         environment_id = params['environment_id']
         if not created and params['create_token']:
             # The lookup found no such id, yet the upsert updated: a first PUT whose answer was lost (the client
@@ -119,7 +114,7 @@ def post_without_duplicates(client, params, body, warn, attempts=2):
     """
     for dummy in range(attempts):
         try:
-            return client.create_environment(body, create_token=params['create_token'])
+            return api.create_environment(client, body, create_token=params['create_token'])
         except ResponseLostError as lost:
             last_loss = lost
             matches = find_by_name(client, params['name'])
@@ -149,10 +144,10 @@ def ensure_absent(client, params, check_mode):
         return result
     if environment.get('state', 'ENABLED') != 'DISABLED':
         # The API refuses to delete an enabled environment: disable it first.
-        client.put_environment(environment['id'], dict(name=environment['name'], state='DISABLED',
-                                                       trial=bool(environment.get('trial')),
-                                                       tags=list(environment.get('tags') or [])))
-    client.delete_environment(environment['id'])
+        api.put_environment(client, environment['id'], dict(name=environment['name'], state='DISABLED',
+                                                            trial=bool(environment.get('trial')),
+                                                            tags=list(environment.get('tags') or [])))
+    api.delete_environment(client, environment['id'])
     return result
 
 

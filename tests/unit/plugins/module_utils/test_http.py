@@ -1,4 +1,4 @@
-"""Unit tests of the shared client: URL rules, header parsing, backoff, retry decisions, errors.
+"""Unit tests of the transport (_http): URL rules, header parsing, backoff, retry decisions, errors.
 
 HTTP is stubbed here; the same paths run over real HTTP against the emulator in tests/integration.
 """
@@ -7,15 +7,16 @@ import email.utils
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _client
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._client import (
-    DynatraceClient, DynatraceError, ResponseLostError, ConnectionOptionError, backoff_delay, is_loopback_host, normalize_url,
-    parse_error_body, parse_rate_limit_reset, parse_retry_after,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _http, _http_retry
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import (
+    DynatraceClient, DynatraceError, ConnectionOptionError, is_loopback_host, normalize_url, parse_error_body,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import (
+    backoff_delay, parse_rate_limit_reset, parse_retry_after,
+)
+from tests.unit.plugins.module_utils.fake_http import TOKEN, FakeResponse, make_client, ok
 
-TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.' + 'S' * 64
 NOW = 1_700_000_000.0
 
 
@@ -98,7 +99,7 @@ def test_backoff_grows_exponentially_is_capped_and_jittered():
     assert backoff_delay(1, rand=lambda: 1.0) == pytest.approx(0.5)
     assert backoff_delay(2, rand=lambda: 1.0) == pytest.approx(1.0)
     assert backoff_delay(4, rand=lambda: 1.0) == pytest.approx(4.0)
-    assert backoff_delay(30, rand=lambda: 1.0) == pytest.approx(_client.BACKOFF_CAP_SECONDS)
+    assert backoff_delay(30, rand=lambda: 1.0) == pytest.approx(_http_retry.BACKOFF_CAP_SECONDS)
     assert backoff_delay(4, rand=lambda: 0.0) == pytest.approx(2.0)
 
 
@@ -138,45 +139,6 @@ def test_empty_and_plain_text_bodies():
 # ---------------------------------------------------------------------------------------------
 # The request path, with a scripted session
 
-class FakeResponse:
-    def __init__(self, status, body='', headers=None):
-        self.status_code = status
-        self.text = body
-        self.headers = CaseInsensitiveDict(headers or {})
-        if body and 'Content-Type' not in self.headers:
-            self.headers['Content-Type'] = 'application/json; charset=utf-8'
-
-
-class ScriptedSession:
-    """Answers requests from a script: each item a FakeResponse or an exception to raise."""
-
-    def __init__(self, script):
-        self.script = list(script)
-        self.calls = []
-        self.headers = {}
-        self.verify = True
-
-    def request(self, method, url, params=None, json=None, timeout=None, verify=None):
-        self.calls.append(dict(method=method, url=url, params=params, json=json, timeout=timeout, verify=verify))
-        step = self.script.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return step
-
-
-def make_client(script, retries=5, **kwargs):
-    sleeps, warnings = [], []
-    client = DynatraceClient('https://dt.example.com/', TOKEN, retries=retries, sleep=sleeps.append,
-                             rand=lambda: 1.0, warn=warnings.append, **kwargs)
-    scripted = ScriptedSession(script)
-    scripted.verify = client.session.verify
-    client.session = scripted
-    return client, sleeps, warnings
-
-
-def ok(body='{}', status=200, headers=None):
-    return FakeResponse(status, body, headers)
-
 
 def test_session_sends_auth_user_agent_and_verifies_tls_by_default(tmp_path):
     client = DynatraceClient('https://dt.example.com', TOKEN)
@@ -205,7 +167,7 @@ def test_every_request_carries_the_verify_setting(monkeypatch, tmp_path, validat
         ca_path = str(tmp_path / 'ca.pem')
         (tmp_path / 'ca.pem').write_text('PEM')
     client, dummy, dummy2 = make_client([ok('{"version": "1.2.3"}')], validate_certs=validate_certs, ca_path=ca_path)
-    client.get_cluster_version()
+    client.request('GET', '/api/v1/config/clusterversion')
     assert client.session.calls[0]['verify'] == (ca_path if expected == 'CA' else expected)
 
 
@@ -222,7 +184,7 @@ def test_collection_version_matches_galaxy_yml():
     import pathlib
     import yaml
     galaxy = yaml.safe_load((pathlib.Path(__file__).parents[4] / 'galaxy.yml').read_text())
-    assert _client.COLLECTION_VERSION == galaxy['version']
+    assert _http.COLLECTION_VERSION == galaxy['version']
 
 
 def test_insecure_and_plain_http_warn_without_the_token():
@@ -237,7 +199,7 @@ def test_insecure_and_plain_http_warn_without_the_token():
 
 def test_every_request_has_a_timeout():
     client, dummy, dummy2 = make_client([ok('{"version": "1.2.3"}')], timeout=7)
-    client.get_cluster_version()
+    client.request('GET', '/api/v1/config/clusterversion')
     assert client.session.calls[0]['timeout'] == 7
 
 
@@ -245,7 +207,7 @@ def test_every_request_has_a_timeout():
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
 def test_transient_statuses_are_retried_for_safe_methods(method, status):
     client, sleeps, dummy = make_client([FakeResponse(status, 'busy'), FakeResponse(status, 'busy'), ok('{"a": 1}')])
-    assert client.request(method, '/x') == {'a': 1}
+    assert client.request(method, '/x').body == {'a': 1}
     assert len(client.session.calls) == 3 and client.retry_count == 2
     assert sleeps == [0.5, 1.0]
 
@@ -272,57 +234,15 @@ def test_a_huge_retry_after_is_capped_and_total_wait_bounded():
     with pytest.raises(DynatraceError) as caught:
         client.request('GET', '/x')
     assert caught.value.status == 429
-    assert all(wait <= _client.MAX_SINGLE_WAIT_SECONDS for wait in sleeps)
-    assert sum(sleeps) <= _client.MAX_TOTAL_WAIT_SECONDS
+    assert all(wait <= _http_retry.MAX_SINGLE_WAIT_SECONDS for wait in sleeps)
+    assert sum(sleeps) <= _http_retry.MAX_TOTAL_WAIT_SECONDS
 
 
 def test_connection_errors_are_retried_for_get():
     client, dummy, dummy2 = make_client([requests.exceptions.ConnectionError('Connection reset by peer'),
                                          requests.exceptions.ReadTimeout('Read timed out'), ok('[]')])
-    assert client.request('GET', '/x') == []
+    assert client.request('GET', '/x').body == []
     assert len(client.session.calls) == 3
-
-
-@pytest.mark.parametrize('status', [429, 503, 556])
-def test_post_is_retried_when_the_server_did_not_act(status):
-    client, dummy, dummy2 = make_client([FakeResponse(status, ''), ok('{"id": "e1"}', 201)])
-    assert client.create_environment({'name': 'a'}, create_token=False) == ('e1', None)
-    assert len(client.session.calls) == 2
-
-
-def test_post_is_retried_when_the_connection_was_refused():
-    refused = requests.exceptions.ConnectionError('NewConnectionError: [Errno 111] Connection refused')
-    client, dummy, dummy2 = make_client([refused, ok('{"id": "e1", "tokenManagementToken": "t"}', 201)])
-    assert client.create_environment({'name': 'a'}, create_token=True) == ('e1', 't')
-    assert client.session.calls[1]['params'] == {'createToken': 'true'}
-
-
-@pytest.mark.parametrize('failure', [
-    requests.exceptions.ReadTimeout('Read timed out'),
-    requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected'),
-    FakeResponse(502, '<html><title>Bad Gateway</title></html>', {'Content-Type': 'text/html'}),
-    FakeResponse(504, ''),
-])
-def test_post_whose_outcome_is_unknown_is_never_resent(failure):
-    client, dummy, dummy2 = make_client([failure, ok('{"id": "dup"}', 201)])
-    with pytest.raises(ResponseLostError):
-        client.create_environment({'name': 'a'}, create_token=False)
-    assert len(client.session.calls) == 1
-
-
-def test_post_400_is_not_retried_and_carries_violations():
-    body = '{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": ' \
-           '[{"path": "quotas.demUnits", "message": "Cannot set DEM units quota."}]}}'
-    client, dummy, dummy2 = make_client([FakeResponse(400, body)])
-    with pytest.raises(DynatraceError) as caught:
-        client.create_environment({'name': 'a'}, create_token=False)
-    assert caught.value.violations == [('quotas.demUnits', 'Cannot set DEM units quota.')]
-    assert 'quotas.demUnits: Cannot set DEM units quota.' in str(caught.value)
-
-
-def test_location_header_gives_the_id_when_the_body_has_none():
-    client, dummy, dummy2 = make_client([ok('', 201, {'Location': 'https://dt/api/cluster/v2/environments/abc'})])
-    assert client.create_environment({'name': 'a'}, create_token=False) == ('abc', None)
 
 
 def test_tls_failure_is_not_retried_and_says_what_to_do():
@@ -332,20 +252,6 @@ def test_tls_failure_is_not_retried_and_says_what_to_do():
     assert 'TLS certificate verification failed' in str(caught.value) and 'ca_path' in str(caught.value)
     assert '(certificate verify failed)' in str(caught.value)
     assert len(client.session.calls) == 1
-
-
-@pytest.mark.parametrize('status, scope', [(401, 'ServiceProviderAPI'), (403, 'ServiceProviderAPI')])
-def test_auth_failures_name_the_scope(status, scope):
-    client, dummy, dummy2 = make_client([FakeResponse(status, '{"error": {"code": %d, "message": "Token is invalid"}}' % status)])
-    with pytest.raises(DynatraceError) as caught:
-        client.list_environments()
-    assert scope in str(caught.value) and caught.value.status == status
-
-
-def test_version_403_names_the_data_export_scope():
-    client, dummy, dummy2 = make_client([FakeResponse(403, '{"error": {"code": 403, "message": "Forbidden"}}')])
-    with pytest.raises(DynatraceError, match='DataExport'):
-        client.get_cluster_version('env1')
 
 
 def test_no_message_ever_contains_the_token():
@@ -364,47 +270,3 @@ def test_truncated_json_answer_is_a_clear_error():
     client, dummy, dummy2 = make_client([ok('{"environments": [{"name": ')])
     with pytest.raises(DynatraceError, match='not valid JSON'):
         client.request('GET', '/x')
-
-
-def test_pagination_follows_next_page_key_and_sends_nothing_else_with_it():
-    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c"}]}')]
-    client, dummy, dummy2 = make_client(pages)
-    environments, total = client.list_environments(filter_expression='name(x)', include_storage=True, sort='name')
-    assert [e['id'] for e in environments] == ['a', 'b', 'c'] and total == 3
-    calls = client.session.calls
-    assert calls[0]['params'] == {'pageSize': 1000, 'sort': 'name', 'filter': 'name(x)', 'includeStorageInfo': 'true'}
-    assert calls[1]['params'] == {'nextPageKey': 'K1'} and calls[2]['params'] == {'nextPageKey': 'K2'}
-
-
-def test_uncached_consumption_wins_over_cached():
-    client, dummy, dummy2 = make_client([ok('{"environments": []}')])
-    client.list_environments(include_consumption=True, uncached_consumption=True)
-    assert client.session.calls[0]['params'] == {'pageSize': 1000, 'includeUncachedConsumptionInfo': 'true'}
-
-
-def test_get_404_is_none_and_delete_404_is_false():
-    client, dummy, dummy2 = make_client([FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}'),
-                                         FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}'),
-                                         FakeResponse(204, '')])
-    assert client.get_environment('nope') is None
-    assert client.delete_environment('nope') is False
-    assert client.delete_environment('yes') is True
-
-
-def test_environment_ids_are_escaped_in_paths():
-    assert DynatraceClient.environment_path('a/b c') == '/api/cluster/v2/environments/a%2Fb%20c'
-
-
-def test_cluster_time_reports_the_local_midpoint():
-    client, dummy, dummy2 = make_client([FakeResponse(200, '1700000000123', {'Content-Type': 'text/plain'})])
-    cluster_ms, local_ms = client.get_cluster_time('env')
-    assert cluster_ms == 1700000000123 and abs(local_ms - NOW * 1000) > 0
-    assert client.session.calls[0]['url'] == 'https://dt.example.com/e/env/api/v1/time'
-
-
-def test_get_environment_asks_for_uncached_consumption_and_storage():
-    client, dummy, dummy2 = make_client([ok('{"id": "e"}')])
-    client.get_environment('e', include_consumption=True, include_storage=True, uncached_consumption=True)
-    assert client.session.calls[0]['params'] == {'includeUncachedConsumptionInfo': 'true', 'includeStorageInfo': 'true'}

@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Cluster API v2 environments: one function per Dynatrace call, the client as first argument.
+
+INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
+signatures and behaviour may change in any release without notice.
+
+What an answer means is decided here, once: a 404 is an absent environment, a 422 on
+consumption information is a DPS-licensed cluster.
+"""
+
+from urllib.parse import quote
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import (
+    SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT, SCOPE_SERVICE_PROVIDER, DynatraceError, iter_pages,
+)
+
+CLUSTER_V2 = '/api/cluster/v2'
+ENVIRONMENTS_PATH = CLUSTER_V2 + '/environments'
+MAX_PAGE_SIZE = 1000
+
+DPS_MESSAGE = ('The cluster refused consumption information (HTTP 422): it is licensed with the Dynatrace Platform '
+               'Subscription (DPS), which has no per-environment quotas. dynatrace_environment and the environments '
+               'role: remove the quotas option from the task. dynatrace_environment_info: Leave include_consumption '
+               'and uncached_consumption off (false). Server message: %s')
+
+
+def environment_path(environment_id):
+    return '%s/%s' % (ENVIRONMENTS_PATH, quote(str(environment_id), safe=''))
+
+
+def info_flags(include_consumption=False, include_storage=False, uncached_consumption=False):
+    """Query parameters asking for quotas and storage; uncached consumption wins over cached."""
+    params = {}
+    if uncached_consumption:
+        params['includeUncachedConsumptionInfo'] = 'true'
+    elif include_consumption:
+        params['includeConsumptionInfo'] = 'true'
+    if include_storage:
+        params['includeStorageInfo'] = 'true'
+    return params
+
+
+def _explain_dps(exc, params):
+    """A 422 to a request for consumption information means DPS licensing: say so, and what to do."""
+    if exc.status == 422 and ('includeConsumptionInfo' in params or 'includeUncachedConsumptionInfo' in params):
+        exc.message = DPS_MESSAGE % exc.message
+    return exc
+
+
+def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_expression=None,
+                           include_consumption=False, include_storage=False, uncached_consumption=False):
+    """Yield every page of GET /environments, following nextPageKey."""
+    params = {'pageSize': page_size}
+    if sort:
+        params['sort'] = sort
+    if filter_expression:
+        params['filter'] = filter_expression
+    params.update(info_flags(include_consumption, include_storage, uncached_consumption))
+    try:
+        for page in iter_pages(client, ENVIRONMENTS_PATH, params, 'environments', 'environment list',
+                               scope=SCOPE_SERVICE_PROVIDER):
+            yield page
+    except DynatraceError as exc:
+        raise _explain_dps(exc, params)
+
+
+def list_environments(client, **query):
+    """Return (environments, total_count) over all pages; see iter_environment_pages."""
+    environments, total_count = [], None
+    for page in iter_environment_pages(client, **query):
+        environments.extend(page['environments'])
+        if total_count is None:
+            total_count = page.get('totalCount')
+    return environments, total_count if total_count is not None else len(environments)
+
+
+def get_environment(client, environment_id, include_consumption=False, include_storage=False, uncached_consumption=False):
+    """GET one environment, or None when the id does not exist (404)."""
+    params = info_flags(include_consumption, include_storage, uncached_consumption)
+    try:
+        return client.request('GET', environment_path(environment_id), params=params, scope=SCOPE_SERVICE_PROVIDER).body
+    except DynatraceError as exc:
+        if exc.status == 404:
+            return None
+        raise _explain_dps(exc, params)
+
+
+def create_environment(client, body, create_token):
+    """POST a new environment; return (id, token_management_token or None).
+
+    Raises ResponseLostError when the outcome is unknown: the caller resolves it.
+    """
+    params = {'createToken': 'true'} if create_token else None
+    response = client.request('POST', ENVIRONMENTS_PATH, params=params, json_body=body, scope=SCOPE_SERVICE_PROVIDER)
+    answer = response.body if isinstance(response.body, dict) else {}
+    environment_id = answer.get('id') or response.headers.get('Location', '').rstrip('/').rsplit('/', 1)[-1]
+    if not environment_id:
+        raise DynatraceError('the create answer carries no environment id', status=201, method='POST',
+                             path=ENVIRONMENTS_PATH)
+    return environment_id, answer.get('tokenManagementToken')
+
+
+def put_environment(client, environment_id, body, create_token=False):
+    """PUT (upsert) an environment; return (created, token_management_token or None)."""
+    params = {'createToken': 'true'} if create_token else None
+    response = client.request('PUT', environment_path(environment_id), params=params, json_body=body,
+                              scope=SCOPE_SERVICE_PROVIDER)
+    token = response.body.get('tokenManagementToken') if isinstance(response.body, dict) else None
+    return response.status == 201, token
+
+
+def delete_environment(client, environment_id):
+    """DELETE an environment; True when deleted, False when it did not exist (404)."""
+    try:
+        client.request('DELETE', environment_path(environment_id), scope=SCOPE_SERVICE_PROVIDER)
+    except DynatraceError as exc:
+        if exc.status == 404:
+            return False
+        raise
+    return True
+
+
+def mint_token_management_token(client, environment_id, name, expires_in_seconds):
+    """POST /environments/{id}/tokenManagementToken: a token that may create API tokens inside the environment.
+
+    Needs a cluster token with scope EnvironmentTokenManagement. Returns the token (a secret).
+    """
+    path = environment_path(environment_id) + '/tokenManagementToken'
+    body = {'name': name, 'expiresIn': {'value': int(expires_in_seconds), 'unit': 'SECONDS'}}
+    answer = client.request('POST', path, json_body=body, scope=SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT).body
+    if not isinstance(answer, dict) or not answer.get('token'):
+        raise DynatraceError('the answer carries no token', status=201, method='POST', path=path)
+    return answer['token']

@@ -1,0 +1,122 @@
+"""Unit tests of the Cluster API v2 environment calls: bodies, parameters, 404 as absent, POST retry rules.
+
+HTTP is stubbed at the socket (fake_http); the same calls run over real HTTP in tests/integration.
+"""
+
+import pytest
+import requests
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
+from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
+
+
+@pytest.mark.parametrize('status', [429, 503, 556])
+def test_post_is_retried_when_the_server_did_not_act(status):
+    client, dummy, dummy2 = make_client([FakeResponse(status, ''), ok('{"id": "e1"}', 201)])
+    assert api.create_environment(client, {'name': 'a'}, create_token=False) == ('e1', None)
+    assert len(client.session.calls) == 2
+
+
+def test_post_is_retried_when_the_connection_was_refused():
+    refused = requests.exceptions.ConnectionError('NewConnectionError: [Errno 111] Connection refused')
+    client, dummy, dummy2 = make_client([refused, ok('{"id": "e1", "tokenManagementToken": "t"}', 201)])
+    assert api.create_environment(client, {'name': 'a'}, create_token=True) == ('e1', 't')
+    assert client.session.calls[1]['params'] == {'createToken': 'true'}
+
+
+@pytest.mark.parametrize('failure', [
+    requests.exceptions.ReadTimeout('Read timed out'),
+    requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected'),
+    FakeResponse(502, '<html><title>Bad Gateway</title></html>', {'Content-Type': 'text/html'}),
+    FakeResponse(504, ''),
+])
+def test_post_whose_outcome_is_unknown_is_never_resent(failure):
+    client, dummy, dummy2 = make_client([failure, ok('{"id": "dup"}', 201)])
+    with pytest.raises(ResponseLostError):
+        api.create_environment(client, {'name': 'a'}, create_token=False)
+    assert len(client.session.calls) == 1
+
+
+def test_post_400_is_not_retried_and_carries_violations():
+    body = '{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": ' \
+           '[{"path": "quotas.demUnits", "message": "Cannot set DEM units quota."}]}}'
+    client, dummy, dummy2 = make_client([FakeResponse(400, body)])
+    with pytest.raises(DynatraceError) as caught:
+        api.create_environment(client, {'name': 'a'}, create_token=False)
+    assert caught.value.violations == [('quotas.demUnits', 'Cannot set DEM units quota.')]
+    assert 'quotas.demUnits: Cannot set DEM units quota.' in str(caught.value)
+
+
+def test_location_header_gives_the_id_when_the_body_has_none():
+    client, dummy, dummy2 = make_client([ok('', 201, {'Location': 'https://dt/api/cluster/v2/environments/abc'})])
+    assert api.create_environment(client, {'name': 'a'}, create_token=False) == ('abc', None)
+
+
+@pytest.mark.parametrize('status, scope', [(401, 'ServiceProviderAPI'), (403, 'ServiceProviderAPI')])
+def test_auth_failures_name_the_scope(status, scope):
+    client, dummy, dummy2 = make_client([FakeResponse(status, '{"error": {"code": %d, "message": "Token is invalid"}}' % status)])
+    with pytest.raises(DynatraceError) as caught:
+        api.list_environments(client)
+    assert scope in str(caught.value) and caught.value.status == status
+
+
+def test_pagination_follows_next_page_key_and_sends_nothing_else_with_it():
+    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a"}]}'),
+             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b"}]}'),
+             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c"}]}')]
+    client, dummy, dummy2 = make_client(pages)
+    environments, total = api.list_environments(client, filter_expression='name(x)', include_storage=True, sort='name')
+    assert [e['id'] for e in environments] == ['a', 'b', 'c'] and total == 3
+    calls = client.session.calls
+    assert calls[0]['params'] == {'pageSize': 1000, 'sort': 'name', 'filter': 'name(x)', 'includeStorageInfo': 'true'}
+    assert calls[1]['params'] == {'nextPageKey': 'K1'} and calls[2]['params'] == {'nextPageKey': 'K2'}
+
+
+def test_uncached_consumption_wins_over_cached():
+    client, dummy, dummy2 = make_client([ok('{"environments": []}')])
+    api.list_environments(client, include_consumption=True, uncached_consumption=True)
+    assert client.session.calls[0]['params'] == {'pageSize': 1000, 'includeUncachedConsumptionInfo': 'true'}
+
+
+def test_get_404_is_none_and_delete_404_is_false():
+    client, dummy, dummy2 = make_client([FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}'),
+                                         FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}'),
+                                         FakeResponse(204, '')])
+    assert api.get_environment(client, 'nope') is None
+    assert api.delete_environment(client, 'nope') is False
+    assert api.delete_environment(client, 'yes') is True
+
+
+def test_environment_ids_are_escaped_in_paths():
+    assert api.environment_path('a/b c') == '/api/cluster/v2/environments/a%2Fb%20c'
+
+
+def test_get_environment_asks_for_uncached_consumption_and_storage():
+    client, dummy, dummy2 = make_client([ok('{"id": "e"}')])
+    api.get_environment(client, 'e', include_consumption=True, include_storage=True, uncached_consumption=True)
+    assert client.session.calls[0]['params'] == {'includeUncachedConsumptionInfo': 'true', 'includeStorageInfo': 'true'}
+
+
+DPS_REFUSAL = FakeResponse(422, '{"error": {"code": 422, "message": "Consumption info not available"}}')
+
+
+@pytest.mark.parametrize('call', [
+    lambda client: api.list_environments(client, include_consumption=True),
+    lambda client: api.get_environment(client, 'e', uncached_consumption=True),
+])
+def test_dps_422_on_consumption_explains_what_to_do_once_for_every_caller(call):
+    client, dummy, dummy2 = make_client([DPS_REFUSAL])
+    with pytest.raises(DynatraceError) as raised:
+        call(client)
+    text = str(raised.value)
+    assert 'Dynatrace Platform Subscription (DPS)' in text and 'include_consumption' in text
+    assert 'remove the quotas option' in text
+    assert 'Consumption info not available' in text and raised.value.status == 422
+
+
+def test_422_without_consumption_is_left_alone():
+    client, dummy, dummy2 = make_client([DPS_REFUSAL])
+    with pytest.raises(DynatraceError) as raised:
+        api.list_environments(client, include_storage=True)
+    assert 'DPS' not in str(raised.value) and raised.value.status == 422
