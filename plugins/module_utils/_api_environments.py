@@ -50,9 +50,20 @@ def _explain_dps(exc, params):
     return exc
 
 
+def _check_environment(value, method, path):
+    """An answer that should be an environment object is one (a dict with an id), or a clear error."""
+    if not isinstance(value, dict):
+        shape = 'nothing' if value is None else 'a %s' % type(value).__name__
+        raise DynatraceError('the answer holds %s where an environment object was expected' % shape,
+                             status=200, method=method, path=path)
+    if not isinstance(value.get('id'), str) or not value['id']:
+        raise DynatraceError('the answer holds an environment without an "id"', status=200, method=method, path=path)
+    return value
+
+
 def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_expression=None,
                            include_consumption=False, include_storage=False, uncached_consumption=False):
-    """Yield every page of GET /environments, following nextPageKey."""
+    """Yield every page of GET /environments, following nextPageKey; every entry is an environment object."""
     params = {'pageSize': page_size}
     if sort:
         params['sort'] = sort
@@ -62,6 +73,8 @@ def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_ex
     try:
         for page in iter_pages(client, ENVIRONMENTS_PATH, params, 'environments', 'environment list',
                                scope=SCOPE_SERVICE_PROVIDER):
+            for environment in page['environments']:
+                _check_environment(environment, 'GET', ENVIRONMENTS_PATH)
             yield page
     except DynatraceError as exc:
         raise _explain_dps(exc, params)
@@ -80,12 +93,15 @@ def list_environments(client, **query):
 def get_environment(client, environment_id, include_consumption=False, include_storage=False, uncached_consumption=False):
     """GET one environment, or None when the id does not exist (404)."""
     params = info_flags(include_consumption, include_storage, uncached_consumption)
+    path = environment_path(environment_id)
     try:
-        return client.request('GET', environment_path(environment_id), params=params, scope=SCOPE_SERVICE_PROVIDER).body
+        answer = client.request('GET', path, params=params, scope=SCOPE_SERVICE_PROVIDER).body
     except DynatraceError as exc:
         if exc.status == 404:
             return None
         raise _explain_dps(exc, params)
+    # Only a 404 means absent: an empty or odd 200 answer must not let a caller create a second environment.
+    return _check_environment(answer, 'GET', path)
 
 
 def create_environment(client, body, create_token):

@@ -37,6 +37,8 @@ SCOPE_DATA_EXPORT = 'DataExport'
 SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT = 'EnvironmentTokenManagement'
 
 JSON = 'application/json; charset=utf-8'
+# A listing stops with an error after this many pages: far more than any cluster needs, even one environment a page.
+MAX_PAGES = 10000
 
 
 class Response:
@@ -68,6 +70,11 @@ def normalize_url(url):
         got = "scheme '%s'" % scheme if scheme else 'no scheme'
         raise ConnectionOptionError('url must start with http:// or https://, got %s' % got)
     scheme, netloc, path = match.group(1).lower(), match.group(2), match.group(3)
+    if '@' in netloc:
+        # Never echoed: the user part may hold a password. requests would also turn it into Basic
+        # authentication, which replaces the Api-Token header.
+        raise ConnectionOptionError('url must not carry a user name or password (user:password@host): the cluster '
+                                    'authenticates with api_token only')
     if not netloc or netloc.startswith(':'):
         raise ConnectionOptionError('url must name a host after %s://' % scheme)
     segments = [segment for segment in path.split('/') if segment]
@@ -121,6 +128,9 @@ class DynatraceClient:
         if not api_token or not str(api_token).strip():
             raise ConnectionOptionError('api_token must not be empty: give a Dynatrace API token (dt0c01....)')
         self._token = str(api_token).strip()
+        secret = self._token.rsplit('.', 1)[-1]
+        # The whole token, and its secret part alone (an echo may split it); a short value would redact common words.
+        self._secrets = tuple(value for value in (self._token, secret) if len(value) >= 8)
         self.timeout = timeout
         self.retries = retries
         self._warn = warn or (lambda message: None)
@@ -175,8 +185,9 @@ class DynatraceClient:
         try:
             # verify per request: requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE override the session's
             # verify (ca_path, or validate_certs false), but never a request's own.
+            # No redirect is followed: a redirect means a wrong url, and following one can carry the token elsewhere.
             response = self.session.request(method, self.base_url + path, params=params, json=json_body,
-                                            headers={'Accept': accept} if accept else None,
+                                            headers={'Accept': accept} if accept else None, allow_redirects=False,
                                             timeout=self.timeout, verify=self.session.verify)
             text = response.text  # reads the whole body: a connection drop mid-body surfaces here
         except exceptions.SSLError as exc:
@@ -204,6 +215,8 @@ class DynatraceClient:
         response, status = outcome.response, outcome.response.status_code
         if status >= 400:
             raise self._http_failure(response, outcome.text, method, path, attempts, scope)
+        if 300 <= status < 400:
+            raise self._redirect_failure(response, method, path, attempts)
         if accept and 'json' not in accept:
             body = outcome.text
         else:
@@ -216,9 +229,18 @@ class DynatraceClient:
         try:
             return json.loads(text)
         except ValueError:
-            raise DynatraceError('the answer is not valid JSON (truncated or not from Dynatrace): %s'
-                                 % summarize_non_json(response.status_code, response.headers.get('Content-Type'), text),
+            # Redact before summarising: a cut through a token would leave part of its secret unrecognised.
+            gist = summarize_non_json(response.status_code, response.headers.get('Content-Type'), self.redact(text))
+            raise DynatraceError('the answer is not valid JSON (truncated or not from Dynatrace): %s' % gist,
                                  status=response.status_code, method=method, path=path)
+
+    def _redirect_failure(self, response, method, path, attempts):
+        location = response.headers.get('Location')
+        target = self.redact(_without_user_part(location)) if location else 'no Location header'
+        return DynatraceError('the server answered with a redirect to %s. API calls follow no redirect (it means a '
+                              'wrong url, and following it could carry the API token elsewhere): set url to the '
+                              'address of the cluster itself' % target,
+                              status=response.status_code, method=method, path=path, attempts=attempts)
 
     def _connection_failure(self, outcome, method, path, attempts):
         reason = self.redact(describe_connection_error(outcome.error))
@@ -235,9 +257,8 @@ class DynatraceClient:
 
     def _http_failure(self, response, text, method, path, attempts, scope):
         status = response.status_code
-        message, violations = parse_error_body(status, response.headers.get('Content-Type'), text)
-        message = self.redact(message)
-        violations = [(self.redact(p), self.redact(m)) for p, m in violations]
+        # Redact before parsing: the summary of a body is cut short, and a cut through a token would hide it.
+        message, violations = parse_error_body(status, response.headers.get('Content-Type'), self.redact(text))
         if status in (401, 403) and scope:
             message += (' The API token needs the scope %s%s.'
                         % (scope, ' (a cluster token from the Cluster Management Console)' if scope == SCOPE_SERVICE_PROVIDER else ''))
@@ -249,8 +270,8 @@ class DynatraceClient:
         return error_class(message, status=status, method=method, path=path, violations=violations, attempts=attempts)
 
     def redact(self, text):
-        """Remove the API token (whole, or its secret part) from any text meant for the user."""
-        return redact(text, self._token)
+        """`text` without the API token (whole, or its secret part) and without any other token's secret."""
+        return redact(text, self._secrets)
 
     def _silence_insecure_request_warning(self):
         try:
@@ -279,12 +300,19 @@ class _Outcome:
         return is_retryable(method, failure=self.kind)
 
 
-def iter_pages(client, path, params, items_key, what, scope=None):
+def _without_user_part(url):
+    """`url` with any user:password@ removed (for messages)."""
+    return re.sub(r'^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@', r'\1', str(url))
+
+
+def iter_pages(client, path, params, items_key, what, scope=None, max_pages=MAX_PAGES):
     """Yield every page of a listing (a dict with a list under `items_key`), following nextPageKey.
 
-    With nextPageKey the API forbids every other parameter: the key carries them.
+    With nextPageKey the API forbids every other parameter: the key carries them. A key the server
+    sends twice, or more than `max_pages` pages, fail instead of looping for ever.
     """
-    while True:
+    seen = set()
+    for dummy in range(max_pages):
         page = client.request('GET', path, params=params, scope=scope).body
         if not isinstance(page, dict) or not isinstance(page.get(items_key), list):
             raise DynatraceError('the %s answer has no "%s" list' % (what, items_key), method='GET', path=path)
@@ -292,4 +320,11 @@ def iter_pages(client, path, params, items_key, what, scope=None):
         next_page_key = page.get('nextPageKey')
         if not next_page_key:
             return
+        if next_page_key in seen:
+            raise DynatraceError('the server sent the same nextPageKey twice (%s) after %d pages of the %s: it would '
+                                 'loop for ever, so the listing stops' % (str(next_page_key)[:40], len(seen) + 1, what),
+                                 method='GET', path=path)
+        seen.add(next_page_key)
         params = {'nextPageKey': next_page_key}
+    raise DynatraceError('the %s has more than %d pages; the listing stops there (a server that never ends its '
+                         'pagination?)' % (what, max_pages), method='GET', path=path)

@@ -13,20 +13,38 @@ Part of the transport layer (with _http.py): no Ansible import, no other module_
 import json
 import re
 
+# Every Dynatrace token has the shape dt0<letter><2 digits>.<public part>.<secret part> (dt0c01 for API
+# tokens). The public part identifies the token and is kept; the secret is what must never be shown.
+TOKEN_PATTERN = re.compile(r'(dt0[a-z][0-9]{2}\.[A-Za-z0-9]+)\.[A-Za-z0-9]+')
+REDACTED = '********'
+# An error body is summarised to this many characters, after redaction.
+GIST_LENGTH = 160
+
+
+def redact(text, secrets=()):
+    """`text` without any token secret: every dt0c01-shaped token loses its secret part, and each of
+    `secrets` (the configured API token and its secret, a URL's user part) is removed wherever it appears."""
+    text = TOKEN_PATTERN.sub(r'\1.' + REDACTED, str(text))
+    for value in sorted((value for value in secrets if value), key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    return text
+
 
 class DynatraceError(Exception):
     """Any failure talking to Dynatrace, with everything a user needs to act on it.
 
-    The message never contains the API token: the client redacts it before raising.
+    The message never contains a token secret: the client redacts what it knows (the configured
+    token), and every text of the error is redacted of token shapes once more when shown.
     """
 
     def __init__(self, message, status=None, method=None, path=None, violations=None, attempts=1):
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.status = status
         self.method = method
         self.path = path
-        self.violations = list(violations or [])
+        self.violations = [(redact(where), redact(what)) for where, what in violations or []]
         self.attempts = attempts
 
     def __str__(self):
@@ -39,7 +57,7 @@ class DynatraceError(Exception):
             text += ' Constraint violations: %s.' % '; '.join('%s: %s' % pair for pair in self.violations)
         if self.attempts > 1:
             text += ' (after %d attempts)' % self.attempts
-        return text
+        return redact(text)
 
     def to_result(self):
         """Fields for fail_json, so playbooks can branch on the status."""
@@ -96,7 +114,7 @@ def summarize_non_json(status, content_type, text):
         gist = title.group(1)
     else:
         gist = re.sub(r'<[^>]+>', ' ', text)
-    gist = ' '.join(gist.split())[:160]
+    gist = ' '.join(gist.split())[:GIST_LENGTH]
     kind = (content_type or 'no content type').split(';')[0]
     if not gist:
         return 'empty response body (%s)' % kind
@@ -117,13 +135,3 @@ def describe_connection_error(exc):
         if needle.lower() in text.lower():
             return needle
     return type(exc).__name__
-
-
-def redact(text, token):
-    """Remove the API token (whole, or its secret part) from any text meant for the user."""
-    text = str(text)
-    secret = token.rsplit('.', 1)[-1]
-    for value in (token, secret):
-        if len(value) >= 8:
-            text = text.replace(value, '********')
-    return text

@@ -120,3 +120,31 @@ def test_422_without_consumption_is_left_alone():
     with pytest.raises(DynatraceError) as raised:
         api.list_environments(client, include_storage=True)
     assert 'DPS' not in str(raised.value) and raised.value.status == 422
+
+
+# ------------------------------------------------------------------------------------------------
+# Answers of the wrong shape: a clear error, never an AttributeError or an absent environment
+
+@pytest.mark.parametrize('body, shape', [
+    ('[]', 'a list'), ('[{"id": "e"}]', 'a list'), ('"e"', 'a str'), ('', 'nothing'), ('{"name": "x"}', 'without an "id"'),
+])
+def test_get_environment_of_the_wrong_shape_is_an_error_not_an_absent_environment(body, shape):
+    client, dummy, dummy2 = make_client([ok(body)])
+    with pytest.raises(DynatraceError, match=shape) as caught:
+        api.get_environment(client, 'e')
+    assert caught.value.status == 200 and caught.value.path == '/api/cluster/v2/environments/e'
+
+
+@pytest.mark.parametrize('entry', ['"e"', '[]', 'null', '{"name": "no id"}'])
+def test_a_listing_entry_that_is_no_environment_is_an_error(entry):
+    client, dummy, dummy2 = make_client([ok('{"environments": [{"id": "a", "name": "a"}, %s]}' % entry)])
+    with pytest.raises(DynatraceError, match='environment'):
+        api.list_environments(client)
+
+
+def test_a_repeated_next_page_key_of_the_environment_list_stops_after_two_requests():
+    page = ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a"}]}')
+    client, dummy, dummy2 = make_client([page, page, page])
+    with pytest.raises(DynatraceError, match='same nextPageKey twice'):
+        api.list_environments(client)
+    assert len(client.session.calls) == 2

@@ -270,3 +270,103 @@ def test_truncated_json_answer_is_a_clear_error():
     client, dummy, dummy2 = make_client([ok('{"environments": [{"name": ')])
     with pytest.raises(DynatraceError, match='not valid JSON'):
         client.request('GET', '/x')
+
+
+# ---------------------------------------------------------------------------------------------
+# Trust: secrets in no message, no redirect followed, no endless pagination
+
+OTHER_TOKEN = 'dt0c01.OTHERPUBLICPART0000000000.' + 'Q1w2E3r4' * 8
+URL_PASSWORD = 'hunter2-Secret'
+
+
+def secret_leaks(text):
+    """The pieces of a token secret found in `text` (8 characters are enough to count as a leak)."""
+    secrets = (TOKEN.rsplit('.', 1)[-1], OTHER_TOKEN.rsplit('.', 1)[-1], URL_PASSWORD)
+    return [secret[index:index + 8] for secret in secrets for index in range(len(secret) - 7)
+            if secret[index:index + 8] in text]
+
+
+@pytest.mark.parametrize('offset', [90, 100, 110, 118])
+def test_a_token_crossing_the_cut_of_an_error_page_is_redacted_first(offset):
+    """The summary of an error page is cut to 160 characters: redacting after the cut missed a token crossing it."""
+    page = '<html><body>%s %s and %s</body></html>' % ('x' * offset, TOKEN, OTHER_TOKEN)
+    client, dummy, dummy2 = make_client([FakeResponse(500, page, {'Content-Type': 'text/html'})], retries=0)
+    with pytest.raises(DynatraceError) as caught:
+        client.request('GET', '/x')
+    assert secret_leaks(str(caught.value) + repr(caught.value.to_result())) == []
+
+
+def test_every_token_shape_is_redacted_not_only_the_configured_one():
+    echo = ('{"error": {"code": 400, "message": "token %s is not %s", "constraintViolations": '
+            '[{"path": "%s", "message": "bad %s"}]}}' % (OTHER_TOKEN, TOKEN, OTHER_TOKEN, OTHER_TOKEN))
+    client, dummy, dummy2 = make_client([FakeResponse(400, echo)])
+    with pytest.raises(DynatraceError) as caught:
+        client.request('POST', '/x', json_body={})
+    text = str(caught.value) + repr(caught.value.to_result())
+    assert secret_leaks(text) == []
+    assert 'dt0c01.OTHERPUBLICPART0000000000.********' in text  # the public part still says which token
+
+
+def test_a_broken_answer_quoting_a_new_token_is_redacted():
+    """A 201 whose JSON is cut short: the error quotes the body, which holds the created token."""
+    broken = '{"id": "e1", "tokenManagementToken": "%s", "name": "cut' % OTHER_TOKEN
+    client, dummy, dummy2 = make_client([ok(broken, 201)])
+    with pytest.raises(DynatraceError, match='not valid JSON') as caught:
+        client.request('POST', '/api/cluster/v2/environments', json_body={})
+    assert secret_leaks(str(caught.value)) == []
+
+
+def test_redaction_of_errors_raised_anywhere():
+    error = DynatraceError('lost %s' % OTHER_TOKEN, violations=[('p', OTHER_TOKEN)])
+    error.message = 'rewritten %s' % OTHER_TOKEN  # as a caller adding context would
+    assert secret_leaks(str(error) + error.message.replace(OTHER_TOKEN, '') + repr(error.to_result())) == []
+
+
+@pytest.mark.parametrize('url', [
+    'https://admin:%s@dt.example.com' % URL_PASSWORD,
+    'https://%s@dt.example.com/e/abc' % URL_PASSWORD,
+    'http://user:%s@127.0.0.1:8021/' % URL_PASSWORD,
+])
+def test_a_user_part_in_the_url_is_refused_without_repeating_it(url):
+    """requests would send it as Basic authentication instead of the token, and it was repeated in errors."""
+    with pytest.raises(ConnectionOptionError) as caught:
+        DynatraceClient(url, TOKEN)
+    assert 'url must not carry a user name or password' in str(caught.value)
+    assert secret_leaks(str(caught.value)) == [] and 'admin' not in str(caught.value)
+
+
+@pytest.mark.parametrize('status', [301, 302, 303, 307, 308])
+@pytest.mark.parametrize('method', ['GET', 'PUT', 'POST', 'DELETE'])
+def test_no_redirect_is_followed_or_retried_and_the_location_is_named(method, status):
+    location = 'https://user:%s@elsewhere.example.com/login?next=%s' % (URL_PASSWORD, OTHER_TOKEN)
+    client, dummy, dummy2 = make_client([FakeResponse(status, '', {'Location': location}), ok()])
+    with pytest.raises(DynatraceError) as caught:
+        client.request(method, '/api/cluster/v2/environments')
+    text = str(caught.value)
+    assert caught.value.status == status and 'redirect to https://elsewhere.example.com/login' in text
+    assert 'follow no redirect' in text and secret_leaks(text) == []
+    assert len(client.session.calls) == 1 and client.session.calls[0]['allow_redirects'] is False
+
+
+def test_a_repeated_next_page_key_stops_the_listing():
+    page = ok('{"environments": [{"id": "a"}], "nextPageKey": "SAME"}')
+    client, dummy, dummy2 = make_client([ok('{"environments": [], "nextPageKey": "SAME"}'), page, page, page])
+    with pytest.raises(DynatraceError, match='same nextPageKey twice .SAME. after 2 pages'):
+        list(_http.iter_pages(client, '/l', {}, 'environments', 'environment list'))
+    assert len(client.session.calls) == 2
+
+
+def test_a_listing_that_never_ends_stops_at_the_page_bound():
+    pages = [ok('{"environments": [], "nextPageKey": "K%d"}' % index) for index in range(10)]
+    client, dummy, dummy2 = make_client(pages)
+    with pytest.raises(DynatraceError, match='more than 4 pages'):
+        list(_http.iter_pages(client, '/l', {}, 'environments', 'environment list', max_pages=4))
+    assert len(client.session.calls) == 4
+    assert _http.MAX_PAGES >= 10000  # enough for any cluster at one environment a page
+
+
+@pytest.mark.parametrize('body', ['[]', '{"environment": []}', '{"environments": {}}', '"text"', ''])
+def test_a_listing_page_of_the_wrong_shape_is_a_clear_error(body):
+    client, dummy, dummy2 = make_client([ok(body)])
+    with pytest.raises(DynatraceError, match='the environment list answer has no "environments" list'):
+        list(_http.iter_pages(client, '/l', {}, 'environments', 'environment list'))
