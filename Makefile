@@ -2,7 +2,7 @@
 # Every target creates the virtual environment .venv when it is missing
 # (tests/tools/venv.sh) and uses only the tools installed there.
 #
-#   make check   the fast loop: unit tests and the emulator's own tests, no ansible-playbook (under a minute)
+#   make check   the fast loop: the unit tests (model, layers, per module), no ansible-playbook (seconds)
 #   make test    everything CI runs (.ci/run), stops at the first failure
 #   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
 
@@ -23,15 +23,16 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree check integration test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree check emulator-tests integration test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make check           the fast loop after every change: tests/unit and tests/emulator/tests, no ansible-playbook"
+	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module), no ansible-playbook"
+	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
-	@echo "make test            check, integration, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
+	@echo "make test            check, emulator-tests, integration, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
-	@echo "make units           check and integration"
+	@echo "make units           check, emulator-tests and integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make lint            ansible-lint --offline --profile production"
 	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
@@ -50,18 +51,21 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: check integration sanity lint build importer changelog-lint molecule docs-lint docs
+test: check emulator-tests integration sanity lint build importer changelog-lint molecule docs-lint docs
 	@echo "make test: all checks passed"
 
 check: venv tree
-	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit tests/emulator/tests -q -p no:cacheprovider; \
+	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; \
 	echo "check: passed in $$(( $$(date +%s) - start )) s"
+
+emulator-tests: venv tree
+	bash tests/tools/pytest.sh tests/emulator/tests -q -p no:cacheprovider
 
 # The integration suite runs once: at -vvv, its output kept and scanned for secrets (tests/tools/verbose-secrets.sh).
 integration: venv tree
 	bash tests/tools/verbose-secrets.sh
 
-units: check integration
+units: check emulator-tests integration
 
 sanity: venv
 	bash tests/tools/sanity.sh
