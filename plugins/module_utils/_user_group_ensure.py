@@ -22,7 +22,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_g
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group import (
     EnvironmentIndex, changed_environments, create_body, diff_side, grant_errors, group_diff, group_to_options,
-    names_differ, planned_rights, resolve_entries, rights_of, update_body,
+    names_differ, planned_rights, resolve_entries, rights_of, sorted_permissions, update_body,
 )
 
 NAME_LISTS = (('ldap_group_names', 'ldapGroupNames'), ('sso_group_names', 'ssoGroupNames'))
@@ -189,8 +189,8 @@ def _grant_one(client, groups, environment_id, name, permissions, check_mode, wa
     group = find_group(groups, name)
     current = rights_of(group)
     rights = planned_rights(current, entries, 'merge')
-    outcome = dict(group=name, changed=False, created=group is None, before=sorted(current.get(environment_id, ())),
-                   after=sorted(rights[environment_id]))
+    outcome = dict(group=name, changed=False, created=group is None,
+                   before=sorted_permissions(current.get(environment_id, ())), after=sorted_permissions(rights[environment_id]))
     if group is not None and not changed_environments(current, rights):
         return dict(outcome, after=outcome['before'])
     outcome['changed'] = True
