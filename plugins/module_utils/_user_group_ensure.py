@@ -90,31 +90,37 @@ def create(client, task, check_mode, warn):
                             after_header='group %s (new)' % task.name))
     if check_mode:
         return result
-    created, adopted = create_or_adopt(client, body, warn)
-    if adopted:
-        if task.entries is None and rights_of(adopted):
-            task.index = read_index(client)
-        return update(client, task, adopted, check_mode)
-    result.update(group_id=created['id'], group=group_to_options(created, task.index))
-    return result
+    group, how = create_or_adopt(client, body, warn)
+    if how == 'created':
+        result.update(group_id=group['id'], group=group_to_options(group, task.index))
+        return result
+    if task.entries is None and rights_of(group):
+        task.index = read_index(client)
+    updated = update(client, task, group, check_mode)
+    if how == 'recovered':
+        updated.update(changed=True, diff=result['diff'])
+    return updated
 
 
 def create_or_adopt(client, body, warn, attempts=2):
-    """POST the group; (created group, None), or (None, group) when another run created it first.
+    """POST the group; return (group, how): how is 'created', 'adopted' or 'recovered'.
 
-    A 406 (the name is taken: the group appeared after the read) or a lost answer (the POST may
-    have worked) is resolved with a fresh GET /groups: a group of that name is adopted, so there
-    is never a duplicate. A lost answer with no such group sends the POST once more.
+    A 406 means the name is taken: the group appeared after the read, so a fresh GET /groups
+    finds it and it is 'adopted' (another run made it). A lost answer means the POST may have
+    worked: a group of that name found by the fresh read is 'recovered' (most likely this POST
+    made it); none found sends the POST once more. There is never a second group.
     """
     try:
         created = api.create_group(client, body)
     except (api.GroupNameTakenError, ResponseLostError) as exc:
+        lost = isinstance(exc, ResponseLostError)
         found = find_group(api.list_groups(client), body['name'])
         if found is not None:
-            warn('group %r appeared between the read and the create (%s); it is adopted and updated, no second '
-                 'group is created' % (body['name'], exc.message))
-            return None, found
-        if isinstance(exc, ResponseLostError) and attempts > 1:
+            warn('%s (%s); group %r exists now and is %s, no second group is created'
+                 % ('the answer to the create was lost' if lost else 'the group appeared between the read and the '
+                    'create', exc.message, body['name'], 'used' if lost else 'adopted and updated'))
+            return found, 'recovered' if lost else 'adopted'
+        if lost and attempts > 1:
             return create_or_adopt(client, body, warn, attempts - 1)
         raise DynatraceError('the create of group %r failed (%s) and no group of that name exists'
                              % (body['name'], exc), status=exc.status, method='POST', path=api.GROUPS_PATH)
@@ -124,7 +130,7 @@ def create_or_adopt(client, body, warn, attempts=2):
         if created is None:
             raise DynatraceError('the create of group %r answered nothing and the group is not in the list'
                                  % body['name'], method='POST', path=api.GROUPS_PATH)
-    return created, None
+    return created, 'created'
 
 
 def update(client, task, group, check_mode):
@@ -197,12 +203,12 @@ def _grant_one(client, groups, environment_id, name, permissions, check_mode, wa
     if check_mode:
         return outcome
     if group is None:
-        created, group = create_or_adopt(client, create_body(name, rights), warn)
-        if created is not None:
-            groups.append(created)
-            return outcome
+        group, how = create_or_adopt(client, create_body(name, rights), warn)
         groups.append(group)
-        return _grant_one(client, groups, environment_id, name, permissions, check_mode, warn)
+        if how == 'created':
+            return outcome
+        follow = _grant_one(client, groups, environment_id, name, permissions, check_mode, warn)
+        return dict(follow, changed=True, created=True) if how == 'recovered' else follow
     answer = api.update_group(client, update_body(group, rights)) or update_body(group, rights)
     groups[groups.index(group)] = answer
     return outcome
