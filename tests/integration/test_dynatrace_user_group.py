@@ -1,7 +1,10 @@
 """dynatrace_user_group through ansible-playbook against the emulator, asserting on the request log."""
 
+from pathlib import Path
+
 import pytest
 import requests
+import yaml
 
 from tests.integration.runner import run_module, run_tasks
 
@@ -286,3 +289,22 @@ def test_the_same_environment_twice_fails_after_resolution_before_any_write(emul
                                 permissions=[grant('search', 'VIEWER'), grant(envs['search'], 'LOG_VIEWER')])
     assert status == 'failed' and 'permissions[0] and permissions[1]' in result['msg']
     assert calls(emulator) == [('GET', ENVIRONMENTS)]
+
+
+def guide_blocks():
+    """The YAML blocks of the access section of docs/getting-started.md, parsed."""
+    text = (Path(__file__).resolve().parents[2] / 'docs' / 'getting-started.md').read_text()
+    section = text.split('## 6. Access for a team', 1)[1].split('\n## ', 1)[0]
+    return [yaml.safe_load(block.split('```', 1)[0]) for block in section.split('```yaml\n')[1:]]
+
+
+def test_the_getting_started_access_guide_runs_as_written(emulator):
+    for name in ('team-payments', 'team-payments-staging'):
+        emulator.create_environment(name)
+    (play,), read_tasks = guide_blocks()
+    first = run_tasks(play['tasks'], emulator=emulator)
+    assert first.rc == 0 and [entry['status'] for entry in first.results] == ['changed', 'changed'], first
+    second = run_tasks(play['tasks'] + read_tasks, emulator=emulator)
+    assert second.rc == 0, second
+    assert [entry['status'] for entry in second.results] == ['ok', 'ok', 'ok', 'ok']
+    assert second.last['msg'] == ['team-payments', 'team-payments-staging']
