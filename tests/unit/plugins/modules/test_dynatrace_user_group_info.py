@@ -17,8 +17,8 @@ GROUPS = [
 ]
 
 
-def install(monkeypatch, groups=GROUPS):
-    return FakeEnvironmentsApi(ENVS).install(monkeypatch), FakeGroupsApi(groups).install(monkeypatch)
+def install(monkeypatch):
+    return FakeEnvironmentsApi(ENVS).install(monkeypatch), FakeGroupsApi(GROUPS).install(monkeypatch)
 
 
 def test_groups_sorted_in_the_option_shape_with_names_where_they_are_unique(monkeypatch):
