@@ -7,14 +7,10 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-Request budget (what the module documentation promises; E is one request per 1000 environments,
-read only when the task declares permissions or the group holds some):
-- steady state: E + 1 (the environments listing, GET /groups);
-- update: E + 1 + the PUT of the whole group; creation: E + 1 + the POST;
-- creation that loses a race (406: the group appeared after the read): E + 1 + POST + GET /groups
-  + the PUT when the adopted group lacks something;
-- deletion: GET /groups + DELETE (+ E for --diff when the group holds permissions); absent already: 1.
-Check mode sends the reads only. grant_environment() (for a bulk caller) sends no read at all.
+The request budget of every path is stated once, in the module documentation ("Requests per run"
+in plugins/modules/dynatrace_user_group.py); tests/unit/plugins/modules/test_dynatrace_user_group.py
+and the integration tests count the calls of each path against it. Check mode sends the reads only.
+grant_environment() (for a bulk caller) reads nothing itself: it works on the caller's groups listing.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api_environments

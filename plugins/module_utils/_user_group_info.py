@@ -7,8 +7,8 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-Requests: GET /groups, plus the environments listing (one request per 1000 environments) when
-a returned group holds permissions, to name the environments.
+The request budget is stated once, in the module documentation ("Requests per run" in
+plugins/modules/dynatrace_user_group_info.py).
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api_environments
