@@ -15,11 +15,11 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 # Top to bottom. A file may import files of its own layer and of the layers below it, never above.
 LAYERS = (
     ('glue', ('_module',)),
-    ('logic', ('_environment_ensure', '_environment_info', '_cluster_info')),
+    ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info')),
     ('lookup', ('_environment_lookup',)),
-    ('api', ('_api_environments', '_api_cluster')),
+    ('api', ('_api_environments', '_api_cluster', '_api_groups')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_filters', '_case')),
+    ('model', ('_environment', '_filters', '_case', '_user_group')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
