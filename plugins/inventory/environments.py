@@ -189,6 +189,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             environments = fetch_environments(client, settings)
         except DynatraceError as exc:
             hint = ''
+            if exc.status == 401:
+                hint = ' Check api_token (or DYNATRACE_API_TOKEN): the cluster did not accept it.'
             if exc.status == 422 and settings['include_quotas']:
                 hint = ' Set include_quotas: false in the inventory file: this cluster has no environment quotas.'
             raise AnsibleParserError('%s: listing the environments of %s failed: %s%s'
