@@ -46,8 +46,8 @@ def settings_errors(settings):
         errors.append('api_token is required: set the environment variable DYNATRACE_API_TOKEN (or api_token in '
                       'the inventory file, vault-encrypted)')
     if settings.get('hostname_source') not in HOSTNAME_SOURCES:
-        errors.append('hostname_source must be one of %s, got %r' % (', '.join(HOSTNAME_SOURCES),
-                                                                    settings.get('hostname_source')))
+        errors.append('hostname_source must be one of %s, got %r'
+                      % (', '.join(HOSTNAME_SOURCES), settings.get('hostname_source')))
     if settings.get('timeout') is not None and settings['timeout'] <= 0:
         errors.append('timeout must be greater than 0 seconds, got %s' % settings['timeout'])
     if settings.get('retries') is not None and settings['retries'] < 0:

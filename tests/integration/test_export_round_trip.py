@@ -91,8 +91,8 @@ def apply(emulator, vars_file, folder, update_existing=False):
 
 
 @pytest.mark.parametrize('reading', sorted(READINGS))
-def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(emulator, emulator_factory, tmp_path,
-                                                                                 reading):
+def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(
+        emulator, emulator_factory, tmp_path, reading):
     emulator.configure(**READINGS[reading])
     seed_cluster(emulator)
     target = emulator_factory(**READINGS[reading])

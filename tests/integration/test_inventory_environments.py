@@ -101,8 +101,8 @@ def test_compose_groups_and_keyed_groups(emulator, fixture_ids, tmp_path):
     config = {
         'compose': {'ansible_connection': "'local'", 'tenant_label': "dynatrace_environment_name | upper"},
         'groups': {'trials': 'dynatrace_trial', 'finance_prod': "'stage:prod' in dynatrace_tags"},
-        'keyed_groups': [{'prefix': 'stage', 'key': "dynatrace_tags | select('match', 'stage:') "
-                                                   "| map('regex_replace', '^stage:', '') | list"}],
+        'keyed_groups': [{'prefix': 'stage',
+                          'key': "dynatrace_tags | select('match', 'stage:') | map('regex_replace', '^stage:', '') | list"}],
         'strict': True,
     }
     run = run_inventory(write_config(tmp_path, config), emulator)
@@ -135,8 +135,8 @@ def test_strict_fails_on_a_broken_expression_and_lax_skips_it(emulator, fixture_
     ({'name': 'Team Payments (EU)'}, ['Team_Payments_EU'], 'name(Team Payments)'),
     ({'state': 'disabled', 'name': 'search'}, ['search'], 'name(search),state(DISABLED)'),
 ])
-def test_filters_go_to_the_server_and_are_finished_on_the_controller(emulator, fixture_ids, tmp_path, filters,
-                                                                       expected, server_filter):
+def test_filters_go_to_the_server_and_are_finished_on_the_controller(
+        emulator, fixture_ids, tmp_path, filters, expected, server_filter):
     run = run_inventory(write_config(tmp_path, {'filters': filters}), emulator)
     assert run.rc == 0, run
     hosts = sorted(host if not host.startswith('team-payments_') else 'team-payments_' for host in run.hostvars())
@@ -209,9 +209,9 @@ def test_cache_a_second_run_sends_no_request(emulator, fixture_ids, tmp_path):
     ({}, {'DYNATRACE_URL': ''}, 'url is required: set url in the inventory file or the environment variable DYNATRACE_URL'),
     ({'url': 'dynatrace.example.com'}, {}, 'url must start with http:// or https://'),
     ({}, {'DYNATRACE_API_TOKEN': ''}, 'api_token is required'),
-    ({'filters': {'tag': ['a'], 'state': 'on'}}, {}, 'filters has unknown key(s) tag; the keys are name, '
-                                                    'name_contains, tags, tags_any, state, trial; filters.state '
-                                                    "must be enabled or disabled, got 'on'"),
+    ({'filters': {'tag': ['a'], 'state': 'on'}}, {},
+     "filters has unknown key(s) tag; the keys are name, name_contains, tags, tags_any, state, trial; "
+     "filters.state must be enabled or disabled, got 'on'"),
     ({'filters': {'tags': 'department:finance'}}, {}, "filters.tags must be a list of tags, got 'department:finance'"),
     ({'timeout': 0}, {}, 'timeout must be greater than 0 seconds'),
 ])

@@ -87,8 +87,8 @@ def test_settings_errors_name_every_bad_option():
     assert logic.settings_errors(SETTINGS) == []
     bad = dict(SETTINGS, url=None, api_token=' ', hostname_source='label', timeout=0, retries=-1, filters={'x': 1})
     errors = logic.settings_errors(bad)
-    assert [error.split(' ')[0] for error in errors] == ['url', 'api_token', 'hostname_source', 'timeout', 'retries',
-                                                        'filters']
+    assert [error.split(' ')[0] for error in errors] == [
+        'url', 'api_token', 'hostname_source', 'timeout', 'retries', 'filters']
 
 
 def test_the_cache_key_follows_cluster_filters_and_flags_but_never_the_token():
