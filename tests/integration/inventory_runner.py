@@ -6,6 +6,7 @@ HTTP to the emulator on 127.0.0.1. Values in `--list` output come wrapped as `{"
 """
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -13,22 +14,27 @@ from pathlib import Path
 
 import yaml
 
-from tests.integration.runner import _append_output_log, ansible_env
+from tests.integration.runner import VERBOSITY_ENV, _append_output_log, ansible_env
 
 ANSIBLE_INVENTORY = str(Path(sys.executable).parent / 'ansible-inventory')
 
 
 class InventoryRun:
-    def __init__(self, completed, seconds):
+    def __init__(self, completed, seconds, listing_text=None):
         self.rc = completed.returncode
         self.stdout = completed.stdout
         self.stderr = completed.stderr
         self.seconds = seconds
+        self.listing_text = listing_text
 
     @property
     def listing(self):
-        """The --list output, unwrapped."""
-        return plain(json.loads(self.stdout))
+        """The --list output (written to a file, apart from what -v prints), unwrapped."""
+        return plain(json.loads(self.listing_text))
+
+    def graph_lines(self):
+        """The lines of the --graph output (without what -v prints)."""
+        return [line for line in self.stdout.splitlines() if line.startswith(('@', '  |'))]
 
     def hostvars(self):
         return self.listing['_meta']['hostvars']
@@ -63,11 +69,21 @@ def write_config(folder, config, name='cluster.dynatrace.yml'):
 
 def run_inventory(config_path, emulator=None, *options, extra_env=None, timeout=300):
     """ansible-inventory -i <config> (--list unless other options are given); a failed source fails the run."""
-    command = [ANSIBLE_INVENTORY, '-i', str(config_path)] + (list(options) or ['--list'])
+    options = list(options) or ['--list']
+    listing_path = Path(config_path).parent / 'inventory-listing.json'
+    if listing_path.exists():
+        listing_path.unlink()
+    command = [ANSIBLE_INVENTORY, '-i', str(config_path)] + options
+    command += ['--output', str(listing_path)] if '--list' in options else []
+    verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)  # the -vvv pass of tests/tools/verbose-secrets.sh
+    command += ['-' + 'v' * verbosity] if verbosity else []
     env = ansible_env(emulator, dict({'ANSIBLE_INVENTORY_UNPARSED_FAILED': '1'}, **(extra_env or {})))
     started = time.monotonic()
     completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False, env=env,
                                cwd=str(Path(config_path).parent))
     seconds = time.monotonic() - started
     _append_output_log(command, completed)
-    return InventoryRun(completed, seconds)
+    listing_text = listing_path.read_text() if listing_path.exists() else None
+    if listing_text is not None:  # the scan of the -vvv pass reads the log: it must see the listing too
+        _append_output_log(['(listing of)'] + command, subprocess.CompletedProcess(command, 0, listing_text, ''))
+    return InventoryRun(completed, seconds, listing_text)

@@ -4,6 +4,7 @@ Both emulators run under the same reading of the unknowns (unlimited storage rea
 a nextPageKey that keeps or drops the include flags), once per reading.
 """
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import requests
 import yaml
 
 from tests.emulator.pytest_plugin import READINGS
-from tests.integration.runner import _append_output_log, ansible_env
+from tests.integration.runner import VERBOSITY_ENV, _append_output_log, ansible_env
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / 'playbooks'
 ENVIRONMENTS = '/api/cluster/v2/environments'
@@ -60,6 +61,8 @@ def seed_cluster(emulator, namesake=True):
 
 def playbook(path, emulator, *extra):
     command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local', str(path)] + list(extra)
+    verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)  # the -vvv pass of tests/tools/verbose-secrets.sh
+    command += ['-' + 'v' * verbosity] if verbosity else []
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
                                env=ansible_env(emulator, stdout_callback='default'))
     _append_output_log(command, completed)

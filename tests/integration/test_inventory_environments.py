@@ -46,7 +46,7 @@ def query_of(entry):
 
 def assert_no_secret(emulator, *texts):
     secret = emulator.token.rsplit('.', 1)[-1]
-    for text in texts:
+    for text in (text or '' for text in texts):
         assert emulator.token not in text and secret not in text
 
 
@@ -86,7 +86,7 @@ def test_hosts_host_vars_and_default_groups(emulator, fixture_ids, tmp_path):
     assert groups['tag_stage_prod'] == ['team-payments']
     assert groups['tag_owner_jane_doe_example_com'] == ['owner_lab']
     assert [query_of(entry) for entry in listings(emulator)] == [{'pageSize': '1000'}]
-    assert_no_secret(emulator, run.stdout, run.stderr)
+    assert_no_secret(emulator, run.stdout, run.stderr, run.listing_text)
 
 
 def test_hostname_source_id_and_no_default_groups(emulator, fixture_ids, tmp_path):
@@ -165,7 +165,7 @@ def test_quotas_on_a_dps_cluster_fail_clearly(emulator, fixture_ids, tmp_path):
     run = run_inventory(write_config(tmp_path, {'include_quotas': True}), emulator)
     assert run.rc != 0
     assert 'HTTP 422' in run.stderr and 'Set include_quotas: false in the inventory file' in run.stderr, run
-    assert_no_secret(emulator, run.stdout, run.stderr)
+    assert_no_secret(emulator, run.stdout, run.stderr, run.listing_text)
 
 
 def test_later_pages_without_quotas_are_completed(emulator, tmp_path):
@@ -195,7 +195,7 @@ def test_cache_a_second_run_sends_no_request(emulator, fixture_ids, tmp_path):
     assert second.hostvars() == first.hostvars() and second.groups() == first.groups()
     cached = ''.join(path.read_text() for path in cache_dir.iterdir())
     assert fixture_ids[0] in cached
-    assert_no_secret(emulator, cached, second.stdout, second.stderr)
+    assert_no_secret(emulator, cached, second.stdout, second.stderr, second.listing_text)
 
     # Another filter is another cache entry; --flush-cache reads the cluster again.
     run_inventory(write_config(tmp_path, dict(config, filters={'state': 'disabled'})), emulator)
@@ -220,7 +220,7 @@ def test_bad_configuration_fails_before_any_request(emulator, tmp_path, config, 
     assert run.rc != 0
     assert 'invalid inventory configuration' in run.stderr and message in run.stderr, run
     assert emulator.requests() == []
-    assert_no_secret(emulator, run.stdout, run.stderr)
+    assert_no_secret(emulator, run.stdout, run.stderr, run.listing_text)
 
 
 def test_a_token_the_cluster_refuses_fails_clearly_without_showing_it(emulator, tmp_path):
@@ -238,7 +238,7 @@ def test_the_token_may_come_from_a_lookup_in_the_file(emulator, fixture_ids, tmp
                         extra_env={'DYNATRACE_API_TOKEN': '', 'TEAM_DT_TOKEN': emulator.token})
     assert run.rc == 0, run
     assert len(run.hostvars()) == len(fixture_ids)
-    assert_no_secret(emulator, run.stdout, run.stderr)
+    assert_no_secret(emulator, run.stdout, run.stderr, run.listing_text)
 
 
 def test_2500_environments_in_3_requests(emulator, tmp_path):
@@ -246,9 +246,10 @@ def test_2500_environments_in_3_requests(emulator, tmp_path):
     emulator.clear_requests()
     run = run_inventory(write_config(tmp_path, {}), emulator, '--graph')
     assert run.rc == 0, run
-    hosts = set(line.strip(' |-') for line in run.stdout.splitlines() if not line.strip(' |-').startswith('@'))
+    lines = run.graph_lines()
+    hosts = set(line.strip(' |-') for line in lines if not line.strip(' |-').startswith('@'))
     assert len(hosts) == 2500
-    assert '@state_enabled:' in run.stdout and '@state_disabled:' in run.stdout
+    assert '  |--@state_enabled:' in lines and '  |--@state_disabled:' in lines
     log = listings(emulator)
     assert len(log) == 3 and query_of(log[0]) == {'pageSize': '1000'}
     assert all(set(query_of(entry)) == {'nextPageKey'} for entry in log[1:])
