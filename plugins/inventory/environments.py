@@ -93,6 +93,7 @@ EXAMPLES = r'''
 # ansible-inventory -i prod.dynatrace.yml --graph
 plugin: clusterops.dynatrace.environments
 
+---
 # finance.dynatrace.yml: the enabled environments of the finance department, named by id, with their quotas,
 # grouped by the stage tag, and cached for an hour.
 plugin: clusterops.dynatrace.environments

@@ -8,6 +8,9 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
+import yaml
+
+from ansible_collections.clusterops.dynatrace.plugins.inventory.environments import EXAMPLES
 
 from tests.integration.inventory_runner import run_inventory, write_config
 from tests.integration.runner import run_tasks
@@ -278,3 +281,17 @@ def test_a_play_runs_once_per_environment_of_an_inventory_group(emulator, fixtur
     # One listing for the inventory, then one read per host of the group.
     assert paths == sorted([ENVIRONMENTS] + ['%s/%s' % (ENVIRONMENTS, i) for i in (first, eu, namesake)])
     assert_no_secret(emulator, run.stdout, run.stderr, json.dumps(run.results))
+
+
+def test_the_documented_example_works(emulator, fixture_ids, tmp_path):
+    example = list(yaml.safe_load_all(EXAMPLES))[1]
+    example.update(url=emulator.url, cache_connection=str(tmp_path / 'cache'))
+    del example['ca_path']
+    run = run_inventory(write_config(tmp_path, example), emulator)
+    assert run.rc == 0, run
+    first, eu, dummy, namesake, dummy2 = fixture_ids
+    assert sorted(run.hostvars()) == sorted([first, eu, namesake])  # finance, enabled, by id
+    assert run.groups()['stage_prod'] == [first] and run.groups()['trials'] == [eu]
+    assert set(variables['host_unit_limit'] for variables in run.hostvars().values()) == {'unlimited'}
+    assert query_of(listings(emulator)[0]) == {'pageSize': '1000', 'filter': 'tag(department:finance),state(ENABLED)',
+                                               'includeConsumptionInfo': 'true'}
