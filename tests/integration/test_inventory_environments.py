@@ -295,3 +295,15 @@ def test_the_documented_example_works(emulator, fixture_ids, tmp_path):
     assert set(variables['host_unit_limit'] for variables in run.hostvars().values()) == {'unlimited'}
     assert query_of(listings(emulator)[0]) == {'pageSize': '1000', 'filter': 'tag(department:finance),state(ENABLED)',
                                                'includeConsumptionInfo': 'true'}
+
+
+def test_tls_with_the_ca_from_dynatrace_ca_path(emulator_factory, tmp_path):
+    secure = emulator_factory(tls=True)
+    secure.create_environment('tls-team')
+    config = write_config(tmp_path, {})
+    refused = run_inventory(config, secure)
+    assert refused.rc != 0 and 'TLS certificate verification failed' in refused.stderr, refused
+    trusted = run_inventory(config, secure, extra_env={'DYNATRACE_CA_PATH': secure.ca_path})
+    assert trusted.rc == 0, trusted
+    assert list(trusted.hostvars()) == ['tls-team']
+    assert trusted.hostvars()['tls-team']['dynatrace_environment_url'].startswith('https://127.0.0.1:')
