@@ -16,9 +16,6 @@ from tests.integration.runner import run_module
 
 ZERO_IS_UNLIMITED = ('module change pending (issue 12, point 6): with unlimited storage read back as 0, '
                      'dynatrace_environment must treat 0 as unlimited and stay idempotent')
-QUOTAS_ON_EVERY_PAGE = ('module change pending (issue 12, point 6): when the cursor drops the include flags, '
-                        'dynatrace_environment_info must still return quotas and storage for every environment '
-                        '(read them per environment) or fail with a clear error')
 OPTION_NAMED = ('module change pending (issue 12, point 6): a field refused by the license or the cluster version '
                 'must fail naming the option ({option}), not only the API field')
 
@@ -42,11 +39,13 @@ def test_unlimited_storage_is_idempotent_under_both_readings(emulator, name):
     assert [entry['method'] for entry in emulator.requests()] == ['GET']
 
 
-@pytest.mark.parametrize('name', [reading(name, QUOTAS_ON_EVERY_PAGE) for name in sorted(READINGS)])
+# When the cursor drops the include flags, the environments of later pages are read again one by one.
+@pytest.mark.parametrize('name', sorted(READINGS))
 def test_quotas_and_storage_on_every_page_under_both_readings(emulator, name):
     emulator.configure(**READINGS[name])
     for index in range(3):
         emulator.create_environment(f'paged-{index}', quotas={'hostUnits': {'maxLimit': index + 1}})
+    emulator.clear_requests()
     status, result = run_module('dynatrace_environment_info', emulator, include_consumption=True, include_storage=True,
                                 page_size=1, sort='name')
     if status == 'failed':  # a clear error is acceptable
@@ -55,6 +54,13 @@ def test_quotas_and_storage_on_every_page_under_both_readings(emulator, name):
     assert status == 'ok', result
     assert all('quotas' in env and env.get('storage') for env in result['environments']), result['environments']
     assert [env['quotas']['host_units']['max_limit'] for env in result['environments']] == [1, 2, 3]
+    pages_then_reads = [(entry['path'].rsplit('/', 1)[-1], entry['query']) for entry in emulator.requests()]
+    if READINGS[name]['cursor_keeps_includes']:
+        assert len(pages_then_reads) == 3, pages_then_reads
+    else:  # pages 2 and 3 came without quotas and storage: their environment is read once more
+        assert len(pages_then_reads) == 5, pages_then_reads
+        assert [query for dummy, query in pages_then_reads if 'Info=true' in query and 'pageSize' not in query] == [
+            'includeConsumptionInfo=true&includeStorageInfo=true'] * 2
 
 
 @pytest.mark.xfail(strict=True, reason=OPTION_NAMED.format(option='quotas.custom_metrics'))
