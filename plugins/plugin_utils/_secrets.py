@@ -13,6 +13,7 @@ secret part of every token shape, also a cut one, and any bare 64-character secr
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import dataclasses
 import re
 
 MASK = '****'
@@ -28,15 +29,26 @@ def mask_text(text):
 
 
 def mask_values(value, keep=()):
-    """A copy of `value` with every string masked, except the values of keys named in `keep`."""
-    if isinstance(value, dict):
-        return dict((key, item if key in keep else mask_values(item, keep)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [mask_values(item, keep) for item in value]
+    """`value` with every string masked, except the values of keys named in `keep`; unchanged parts are kept as they
+    are (the same objects). Dataclasses are masked too: ansible-core 2.19 and later carry a failure's message and
+    the warnings as dataclasses, and display those even when the result is censored."""
     if isinstance(value, str):
         masked = mask_text(value)
         return value if masked == value else masked
-    return value
+    if isinstance(value, dict):
+        masked = dict((key, item if key in keep else mask_values(item, keep)) for key, item in value.items())
+        changed = any(masked[key] is not item for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        masked = type(value)(mask_values(item, keep) for item in value)
+        changed = any(new is not old for new, old in zip(masked, value))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [field.name for field in dataclasses.fields(value) if field.init]
+        masked = dict((name, mask_values(getattr(value, name), keep)) for name in fields)
+        changes = dict((name, item) for name, item in masked.items() if item is not getattr(value, name))
+        return dataclasses.replace(value, **changes) if changes else value
+    else:
+        return value
+    return masked if changed else value
 
 
 def holds_secret(value, keys):

@@ -118,12 +118,19 @@ def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, ver
     Every host runs with the local connection, so an inventory of aliases ('h1,h2,') runs the tasks in parallel
     on the controller (with `forks`).
     """
-    verbosity = max(verbosity, int(os.environ.get(VERBOSITY_ENV) or 0))
     play = dict(name='clusterops.dynatrace test', hosts=hosts, gather_facts=False, vars=play_vars or {},
                 tasks=_registering(tasks) if stdout_callback == 'json_lines' else tasks)
+    return run_plays([play], emulator=emulator, check=check, diff=diff, extra_env=extra_env, verbosity=verbosity,
+                     forks=forks, stdout_callback=stdout_callback, timeout=timeout, inventory=inventory)
+
+
+def run_plays(plays, emulator=None, check=False, diff=False, extra_env=None, verbosity=0, forks=None,
+              stdout_callback='json_lines', timeout=600, inventory='localhost,'):
+    """Run a playbook of `plays` (dicts) as they are; return a PlaybookRun."""
+    verbosity = max(verbosity, int(os.environ.get(VERBOSITY_ENV) or 0))
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
         playbook = Path(workdir) / 'play.yml'
-        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
         command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
