@@ -1,6 +1,7 @@
 """Scan ansible-playbook output for Dynatrace token secrets.
 
-Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any)
+Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any;
+12 characters in a row of a known secret count)
 
 A Dynatrace token is `dt0c01.<24 public characters>.<64 secret characters>`. The public part is safe to show; the
 secret never is, with one exception: a module returns the token-management token of an environment it created
@@ -110,7 +111,7 @@ def main(paths):
     total, allowed = 0, set()
     for path in paths:
         with open(path, encoding='utf-8', errors='replace') as handle:
-            leaks = find_leaks(handle.read(), allowed=allowed)
+            leaks = find_leaks(handle.read(), allowed=allowed, fragment=12)
         for number, what, excerpt in leaks:
             print('%s:%d: %s: ...%s' % (path, number, what, excerpt))
         total += len(leaks)
