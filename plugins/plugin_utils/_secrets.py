@@ -39,8 +39,9 @@ def mask_values(value, keep=()):
         masked = dict((key, item if key in keep else mask_values(item, keep)) for key, item in value.items())
         changed = any(masked[key] is not item for key, item in value.items())
     elif isinstance(value, (list, tuple)):
-        masked = type(value)(mask_values(item, keep) for item in value)
+        masked = [mask_values(item, keep) for item in value]
         changed = any(new is not old for new, old in zip(masked, value))
+        masked = tuple(masked) if isinstance(value, tuple) else masked
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = [field.name for field in dataclasses.fields(value) if field.init]
         masked = dict((name, mask_values(getattr(value, name), keep)) for name in fields)
