@@ -18,6 +18,7 @@ from ansible.module_utils.common.collections import is_sequence
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
     SECTIONS, desired_view, environment_differences, section_limits, validate_options,
 )
+from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import mask_text
 
 # The options of dynatrace_environment an item of the role may carry (connection options are the
 # role's, not the items').
@@ -208,7 +209,8 @@ def environments_failures(results):
             continue
         item = result.get('item')
         label = _label(item) if isinstance(item, dict) else str(item)
-        failures[label] = result.get('msg') or 'failed without a message'
+        # The role prints this at every verbosity: mask any token secret a message may still quote.
+        failures[label] = mask_text(str(result.get('msg') or 'failed without a message'))
     return failures
 
 

@@ -93,10 +93,14 @@ def test_check_mode_before_and_after_creation(emulator):
 
 
 def test_diff_output_never_shows_the_token(emulator):
-    run = run_tasks([{'name': 'create', 'clusterops.dynatrace.dynatrace_environment': dict(name='difftest', tags=['a'])}],
+    """A creation without a token shows its diff; one that returns a token is censored whole, diff included."""
+    module = 'clusterops.dynatrace.dynatrace_environment'
+    run = run_tasks([{'name': 'create without token', module: dict(name='difftest', tags=['a'], create_token=False)},
+                     {'name': 'create with token', module: dict(name='tokendiff', tags=['a'])}],
                     emulator=emulator, diff=True, stdout_callback='default')
     assert run.rc == 0, run.stdout
     assert '+++ after' in run.stdout and '"difftest"' in run.stdout  # the diff was printed
+    assert '"tokendiff"' not in run.stdout and len(emulator.environments()) == 2
     assert 'dt0c01.' not in run.stdout + run.stderr
 
 
