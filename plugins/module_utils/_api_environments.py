@@ -142,11 +142,14 @@ def delete_environment(client, environment_id):
 def mint_token_management_token(client, environment_id, name, expires_in_seconds):
     """POST /environments/{id}/tokenManagementToken: a token that may create API tokens inside the environment.
 
-    Needs a cluster token with scope EnvironmentTokenManagement. Returns the token (a secret).
+    Needs a cluster token with scope EnvironmentTokenManagement. Returns (token, token id): the token is a
+    secret; the id comes from the Location header, else it is the token's public part (dt0c01.XXXX).
     """
     path = environment_path(environment_id) + '/tokenManagementToken'
     body = {'name': name, 'expiresIn': {'value': int(expires_in_seconds), 'unit': 'SECONDS'}}
-    answer = client.request('POST', path, json_body=body, scope=SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT).body
+    response = client.request('POST', path, json_body=body, scope=SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT)
+    answer = response.body
     if not isinstance(answer, dict) or not answer.get('token'):
         raise DynatraceError('the answer carries no token', status=201, method='POST', path=path)
-    return answer['token']
+    location = (response.headers.get('Location') or '').rstrip('/').rsplit('/', 1)[-1]
+    return answer['token'], location or '.'.join(answer['token'].split('.')[:2])
