@@ -228,3 +228,103 @@ def test_two_tokens_of_one_name_fail_listing_their_ids(world):
     for token_id in ids:
         assert 'dt0c01.' + token_id in result['msg']
     assert [m for m, p in calls(world) if p.startswith('/e/')] == ['GET'] and minted(world) == []
+
+
+def test_lost_answer_of_a_create_that_happened_is_replaced_never_duplicated(world):
+    world.add_fault(method='POST', path=tokens_path(world.env_id), action='drop_after_commit')
+    status, result = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'changed' and result['token'].startswith(result['token_id'] + '.'), result
+    assert any('secret was lost with the answer' in warning for warning in result['warnings']), result
+    (stored,) = api_tokens(world, world.env_id)
+    assert stored['id'] == result['token_id']
+    inside = [(entry['method'], entry['path'], entry['status']) for entry in world.requests() if entry['path'].startswith('/e/')]
+    lost_id = [p for m, p, s in inside if m == 'DELETE'][0].rsplit('/', 1)[-1]
+    assert inside == [('GET', tokens_path(world.env_id), 200), ('POST', tokens_path(world.env_id), None),
+                      ('GET', tokens_path(world.env_id), 200), ('DELETE', tokens_path(world.env_id, '/' + lost_id), 204),
+                      ('POST', tokens_path(world.env_id), 201)]
+    assert lost_id != result['token_id'] and minted(world) == []
+
+
+def test_lost_answer_of_a_create_that_did_not_happen_is_sent_again(world):
+    world.add_fault(method='POST', path=tokens_path(world.env_id), action='reset')
+    status, result = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'changed' and result['token'].startswith('dt0c01.'), result
+    assert len(api_tokens(world, world.env_id)) == 1
+    inside = [(m, p) for m, p in calls(world) if p.startswith('/e/')]
+    assert inside == [('GET', tokens_path(world.env_id)), ('POST', tokens_path(world.env_id)),
+                      ('GET', tokens_path(world.env_id)), ('POST', tokens_path(world.env_id))]
+
+
+def test_minted_token_is_deleted_when_the_task_fails(world):
+    world.add_fault(method='POST', path=tokens_path(world.env_id), action='status', status=400)
+    status, result = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'failed' and 'HTTP 400' in result['msg'], result
+    assert calls(world)[-1][0] == 'DELETE' and calls(world)[-1][1].startswith('/api/cluster/v2/tokens/dt0c01.')
+    assert minted(world) == [] and api_tokens(world, world.env_id) == []
+
+
+def test_minted_token_left_to_expire_where_the_cluster_cannot_delete_it_then_cleaned_up(world):
+    world.configure(cluster_tokens_see_environment_tokens=False)
+    status, first = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'changed', first
+    (left,) = minted(world)
+    assert first['minted_token_management_token'] == dict(id=left['id'], deleted=False,
+                                                          expires=first['minted_token_management_token']['expires'])
+    assert left['expires_ms'] - left['created_ms'] == 600000
+    warning = [w for w in first['warnings'] if 'could not be deleted' in w][0]
+    assert left['id'] in warning and 'HTTP 404' in warning and 'expires at' in warning
+    assert 'dt0c01.' not in warning.replace(left['id'], '')  # no secret, no other token
+
+    world.configure(clock_offset_ms=11 * 60 * 1000)  # the leftover has expired
+    world.clear_requests()
+    status, second = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'ok' and second['expired_minted_tokens_deleted'] == [left['id']], second
+    assert ('DELETE', tokens_path(world.env_id, '/' + left['id'])) in calls(world)
+    assert [t['id'] for t in minted(world)] == [second['minted_token_management_token']['id']]
+
+
+def test_refused_mint_names_the_scope_and_the_option(world):
+    provider_only = world.create_token(['ServiceProviderAPI'], name='provider only')
+    status, result = run_module('dynatrace_api_token', world, api_token=provider_only, **token_task())
+    assert status == 'failed', result
+    assert 'EnvironmentTokenManagement' in result['msg'] and 'token_management_token' in result['msg']
+    assert result['status'] == 403 and minted(world) == []
+
+
+def test_token_management_token_of_another_environment_is_refused_naming_the_option(world):
+    other = world.create_environment('team-other')
+    foreign = world.environment_token(other, scopes=['apiTokens.read', 'apiTokens.write'])
+    status, result = run_module('dynatrace_api_token', world, token_management_token=foreign, **token_task())
+    assert status == 'failed' and result['status'] == 401, result
+    assert 'token_management_token was not accepted in environment %s' % world.env_id in result['msg']
+    assert foreign.split('.')[2] not in result['msg']
+    reader = world.environment_token(world.env_id, scopes=['apiTokens.read'])
+    status, result = run_module('dynatrace_api_token', world, token_management_token=reader, **token_task())
+    assert status == 'failed' and result['status'] == 403 and 'apiTokens.write' in result['msg'], result
+
+
+def test_expired_token_is_drift_and_update_existing_replaces_it(world):
+    world.environment_token(world.env_id, scopes=['InstallerDownload'], name='paas', expires_in_ms=1)
+    status, result = run_module('dynatrace_api_token', world, **token_task())
+    assert status == 'ok' and result['drift'] == {'expired': {'current': True, 'desired': False}}, result
+    status, result = run_module('dynatrace_api_token', world, update_existing=True, **token_task())
+    assert status == 'changed' and result['token'].startswith('dt0c01.') and result['replaced_token_id'], result
+    (stored,) = api_tokens(world, world.env_id)
+    assert stored['id'] == result['token_id'] and stored['expires_ms'] is None
+
+
+def test_info_lists_metadata_without_secrets_or_the_minted_token(world):
+    created = run_module('dynatrace_api_token', world, **token_task(expiration='now+30d'))[1]
+    run_module('dynatrace_api_token', world, **token_task(name='ingest', scopes=['metrics.ingest', 'logs.ingest']))
+    world.clear_requests()
+    status, result = run_module('dynatrace_api_token_info', world, environment_name='team-a')
+    assert status == 'ok' and result['changed'] is False, result
+    by_name = dict((token['name'], token) for token in result['api_tokens'])
+    assert sorted(by_name) == ['ingest', 'paas']
+    paas = by_name['paas']
+    assert paas['id'] == created['token_id'] and paas['scopes'] == ['InstallerDownload'] and paas['expired'] is False
+    assert paas['expiration_date'].endswith('Z') and paas['owner'] and paas['creation_date']
+    assert created['token'] not in repr(result) and created['token'].split('.')[2] not in repr(result)
+    assert len(world.requests()) == 4 and minted(world) == []
+    status, result = run_module('dynatrace_api_token_info', world, environment_id=world.env_id, name='ingest')
+    assert [token['name'] for token in result['api_tokens']] == ['ingest']
