@@ -107,7 +107,7 @@ options:
   rotate:
     description:
       - V(true) replaces the token on every run with a new one (new secret in RV(token)) with the declared scopes and
-        O(expiration): the new token is created first, then the old one is deleted, so a consumer is never without a
+        O(expiration). The new token is created first, then the old one is deleted, so a consumer is never without a
         valid token. Use it in a rotation playbook, not in the one that is re-run for idempotency.
       - When there is no token of that name yet, it is created as with V(false).
     type: bool

@@ -9,9 +9,9 @@ module: dynatrace_api_token_info
 short_description: List the API tokens of a Dynatrace Managed environment, metadata only
 version_added: 1.0.0
 description:
-  - Lists the API tokens of one environment through the Environment API v2 (C(/e/<id>/api/v2/apiTokens)): id, name,
-    scopes, owner, whether it is enabled, creation and expiry, last use. Never a secret (the API does not return
-    them).
+  - Lists the API tokens of one environment through the Environment API v2 (C(/e/<id>/api/v2/apiTokens)), with id,
+    name, scopes, owner, whether it is enabled, creation and expiry, last use. Never a secret (the API does not
+    return them).
   - The environment is found by O(environment_id), or by its exact, case-sensitive O(environment_name) with the
     same lookup as M(clusterops.dynatrace.dynatrace_environment).
   - "Authentication inside the environment as in M(clusterops.dynatrace.dynatrace_api_token): O(token_management_token)
@@ -48,7 +48,7 @@ options:
     type: str
   name:
     description:
-      - Only the tokens whose name is exactly this (names are not unique: all of them are returned).
+      - Only the tokens whose name is exactly this. Names are not unique, so all of them are returned.
     type: str
 seealso:
   - module: clusterops.dynatrace.dynatrace_api_token
