@@ -59,7 +59,7 @@ class FakeTokensApi:
         self.calls.append(('post', body))
         outcome = self.posts.pop(0) if self.posts else 'ok'
         if isinstance(outcome, Exception):
-            raise outcome
+            raise outcome  # pylint: disable=raising-bad-type
         token_id = 'dt0c01.NEW%021d' % len(self.calls)
         if outcome != 'lost-not-created':
             self.tokens.append(api_token(token_id, body['name'], body['scopes']))
