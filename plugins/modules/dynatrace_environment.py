@@ -26,12 +26,20 @@ author:
 extends_documentation_fragment:
   - clusterops.dynatrace.connection
 attributes:
+  action:
+    support: full
+    description: An action plugin of the same name runs the module and has a result holding a token displayed censored.
+  async:
+    support: none
+    description: Refused, since the final result of an async task would be displayed uncensored.
   check_mode:
     support: full
     description: Sends no write request and reports the same C(changed) and C(diff) as a real run.
   diff_mode:
     support: full
-    description: Shows the managed fields before and after; never a token.
+    description:
+      - Shows the managed fields before and after; never a token.
+      - A creation that returns a token is displayed censored, its diff included; C(--check --diff) shows it.
 options:
   name:
     description:
@@ -260,8 +268,11 @@ options:
     default: false
 notes:
   - >-
-    The token returned on creation is a secret. Register the result on a task with C(no_log: true), or store it in a
-    vault right away. It is never put in C(ansible_facts), so fact caches do not persist it.
+    The token returned on creation is a secret. The result of a task that returns one is displayed censored at every
+    verbosity (only C(changed) shows), while the registered variable keeps the token for the tasks that store it;
+    those tasks need C(no_log: true) themselves. It is never put in C(ansible_facts), so fact caches do not persist
+    it. A result without a token (no creation, O(create_token=false), check mode, a failure) is displayed as usual,
+    with the secret part of any token a message quotes masked.
   - When the answer to a create request is lost (timeout, dropped connection), the module looks the name up again and
     adopts the environment when exactly one appeared; its token is lost with the answer, and the warning says how to
     mint a new one. It sends the create again only when no environment of that name exists. If another run creates
@@ -292,8 +303,7 @@ EXAMPLES = r'''
         max_limit_in_days: 35
       service_code_level_retention:
         max_limit_in_days: 10
-  register: payments
-  no_log: true  # the result holds the new environment's token
+  register: payments  # holds the new token; its display is censored
 
 - name: Keep the token in a file only the controller user can read
   ansible.builtin.copy:
@@ -371,6 +381,7 @@ token_management_token:
     - The token-management token of a newly created environment. Secret.
     - Returned only when the environment was created in this run and O(create_token=true).
     - Feeds O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token).
+    - A result that holds it is displayed censored; the registered variable keeps it.
   returned: when created with create_token
   type: str
   sample: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
