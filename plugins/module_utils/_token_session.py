@@ -136,15 +136,21 @@ class TokenSession:
                   % (self.minted_id, reason, self.minted_expires, MINTED_LIFETIME_SECONDS // 60))
 
     def leftovers(self, tokens):
-        """Tokens minted by earlier tasks that have expired: our name prefix, expired before this one was minted."""
+        """Tokens minted by earlier tasks that have expired: our name prefix, expired before this one was minted.
+
+        Both dates come from the cluster's clock, so a clock difference with this host does not matter.
+        """
         ours = [token for token in tokens if token.get('id') == self.minted_id]
-        if not ours or not ours[0].get('creationDate'):
+        minted_at = _ms(ours[0].get('creationDate')) if ours else None
+        if minted_at is None:
             return []
-        minted_at = _ms(ours[0]['creationDate'])
-        return [token for token in tokens
-                if token.get('id') != self.minted_id and str(token.get('name', '')).startswith(MINTED_NAME_PREFIX)
-                and token.get('expirationDate') and _ms(token['expirationDate']) is not None
-                and minted_at is not None and _ms(token['expirationDate']) <= minted_at]
+        found = []
+        for token in tokens:
+            expires = _ms(token.get('expirationDate'))
+            if (token.get('id') != self.minted_id and str(token.get('name', '')).startswith(MINTED_NAME_PREFIX)
+                    and expires is not None and expires <= minted_at):
+                found.append(token)
+        return found
 
     def delete_expired_leftovers(self, tokens):
         """Delete what leftovers() finds (they can no longer authenticate anything); return their ids."""
@@ -156,6 +162,9 @@ class TokenSession:
 
 
 def _ms(text):
+    """Epoch milliseconds of an API date, None when there is none or it cannot be read."""
+    if not text:
+        return None
     try:
         return iso_to_ms(str(text))
     except ValueError:
