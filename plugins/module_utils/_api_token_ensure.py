@@ -45,13 +45,12 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
-        if session.minted_id and not check_mode:
+        if session.minted and not check_mode:
             result['expired_minted_tokens_deleted'] = session.delete_expired_leftovers(tokens)
         task = Task(session, params, check_mode, warn, now_ms, tokens)
         result.update(task.absent() if params['state'] == 'absent' else task.present())
-    if session.minted_id:
-        result['minted_token_management_token'] = dict(id=session.minted_id, deleted=session.minted_deleted,
-                                                       expires=session.minted_expires)
+    if session.minted:
+        result['minted_token_management_token'] = session.minted_result()
     return result
 
 
@@ -62,7 +61,7 @@ class Task:
         self.session, self.client, self.env_id = session, session.client, session.environment_id
         self.params, self.check_mode, self.warn, self.now_ms = params, check_mode, warn, now_ms
         self.known_ids = set(token['id'] for token in tokens)
-        named = [token for token in tokens if token.get('name') == params['name'] and token['id'] != session.minted_id]
+        named = [token for token in tokens if token.get('name') == params['name'] and not session.is_minted(token)]
         if len(named) > 1:
             raise DynatraceError('name %r matches %d API tokens in environment %s (ids: %s): the module does not guess '
                                  'which one is meant. Delete or rename the extra ones.'

@@ -29,12 +29,11 @@ def api_token_info(cluster, params, warn=None, now_ms=None):
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
     # The token minted to read the list is this task's own tool, not part of the environment's tokens.
-    shown = [token_view(token, now_ms) for token in tokens if token['id'] != session.minted_id]
+    shown = [token_view(token, now_ms) for token in tokens if not session.is_minted(token)]
     if params.get('name') is not None:
         shown = [token for token in shown if token.get('name') == params['name']]
     result = dict(changed=False, environment_id=env_id, environment_name=environment.get('name'),
                   environment_url=environment_url(cluster, env_id), api_tokens=shown)
-    if session.minted_id:
-        result['minted_token_management_token'] = dict(id=session.minted_id, deleted=session.minted_deleted,
-                                                       expires=session.minted_expires)
+    if session.minted:
+        result['minted_token_management_token'] = session.minted_result()
     return result

@@ -74,6 +74,8 @@ class TokenSession:
         self.warn = warn or (lambda message: None)
         self.clock = clock
         self.client = None
+        self.minted = False
+        self.minted_name = None
         self.minted_id = None
         self.minted_expires = None
         self.minted_deleted = False
@@ -87,15 +89,17 @@ class TokenSession:
 
     def _mint(self):
         now = self.clock()
+        self.minted_name = minted_name(self.purpose, now)
         try:
             token, self.minted_id = api_environments.mint_token_management_token(
-                self.cluster, self.environment_id, minted_name(self.purpose, now), MINTED_LIFETIME_SECONDS)
+                self.cluster, self.environment_id, self.minted_name, MINTED_LIFETIME_SECONDS)
         except DynatraceError as exc:
             if exc.status in (401, 403):
                 exc.message += (' Without token_management_token the module mints one with api_token, which needs '
                                 'the scope EnvironmentTokenManagement; or give token_management_token (a token of '
                                 'the environment with %s).' % NEEDED_SCOPES)
             raise
+        self.minted = True
         self.minted_expires = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(now + MINTED_LIFETIME_SECONDS))
         return token
 
@@ -105,9 +109,21 @@ class TokenSession:
             self.cluster.waited_seconds += self.client.waited_seconds
         if isinstance(exc, DynatraceError):
             self._explain(exc)
-        if self.minted_id:
+        if self.minted:
             self._delete_minted()
         return False
+
+    def is_minted(self, token):
+        """Whether `token` (metadata of the listing) is the one minted for this task: by id, else by its name."""
+        if not self.minted:
+            return False
+        return token.get('id') == self.minted_id if self.minted_id else token.get('name') == self.minted_name
+
+    def minted_result(self):
+        """What the task result says of the minted token (never its secret), or None when none was minted."""
+        if not self.minted:
+            return None
+        return dict(id=self.minted_id, deleted=self.minted_deleted, expires=self.minted_expires)
 
     def _explain(self, exc):
         inside = (exc.path or '').startswith('/e/')
@@ -122,32 +138,35 @@ class TokenSession:
             exc.message += ' token_management_token needs the scopes %s' % NEEDED_SCOPES
 
     def _delete_minted(self):
-        try:
-            self.minted_deleted = api_tokens.delete_cluster_token(self.cluster, self.minted_id)
-            reason = 'the cluster tokens API does not know it (HTTP 404)'
-        except DynatraceError as exc:
-            reason = str(exc)
+        reason = 'the cluster sent no id for it'
+        if self.minted_id:
+            try:
+                self.minted_deleted = api_tokens.delete_cluster_token(self.cluster, self.minted_id)
+                reason = 'the cluster tokens API does not know it (HTTP 404)'
+            except DynatraceError as exc:
+                reason = str(exc)
         if self.minted_deleted:
             return
         self.warn('The token-management token %s minted for this task could not be deleted (a token cannot delete '
                   'itself, so the cluster token deletes it, which needs the scope ClusterTokenManagement): %s. It '
                   'expires at %s, %d minutes after it was minted; the next task that mints one deletes it then. Give '
                   'token_management_token to avoid minting.'
-                  % (self.minted_id, reason, self.minted_expires, MINTED_LIFETIME_SECONDS // 60))
+                  % (self.minted_id or repr(self.minted_name), reason, self.minted_expires,
+                     MINTED_LIFETIME_SECONDS // 60))
 
     def leftovers(self, tokens):
         """Tokens minted by earlier tasks that have expired: our name prefix, expired before this one was minted.
 
         Both dates come from the cluster's clock, so a clock difference with this host does not matter.
         """
-        ours = [token for token in tokens if token.get('id') == self.minted_id]
+        ours = [token for token in tokens if self.is_minted(token)]
         minted_at = _ms(ours[0].get('creationDate')) if ours else None
         if minted_at is None:
             return []
         found = []
         for token in tokens:
             expires = _ms(token.get('expirationDate'))
-            if (token.get('id') != self.minted_id and str(token.get('name', '')).startswith(MINTED_NAME_PREFIX)
+            if (not self.is_minted(token) and str(token.get('name', '')).startswith(MINTED_NAME_PREFIX)
                     and expires is not None and expires <= minted_at):
                 found.append(token)
         return found

@@ -66,6 +66,9 @@ def test_mint_returns_the_token_and_the_id_of_the_location_header():
     assert _api_environments.mint_token_management_token(client, 'e1', 'n', 600) == (CREATED, 'dt0c01.LOC')
     assert client.session.calls[0]['json'] == {'name': 'n', 'expiresIn': {'value': 600, 'unit': 'SECONDS'}}
     assert _api_environments.mint_token_management_token(client, 'e1', 'n', 600)[1] == 'dt0c01.CREATEDPUBLICPART0000000'
+    # A token of the old format is secret as a whole: without a Location there is no id to show.
+    client, dummy, dummy2 = make_client([ok('{"token": "OLDFORMATSECRET12345678"}', 201)])
+    assert _api_environments.mint_token_management_token(client, 'e1', 'n', 600) == ('OLDFORMATSECRET12345678', None)
 
 
 @pytest.mark.parametrize('options', [dict(), dict(validate_certs=False), dict(ca_path=__file__)])

@@ -258,3 +258,23 @@ def test_info_lists_metadata_without_the_minted_token(monkeypatch, envs):
 def run_info(monkeypatch, tokens_api, **args):
     tokens_api.install(monkeypatch)
     return run_main(monkeypatch, info_module, dict(dict(environment_name='team'), **args))
+
+
+def test_a_minted_token_without_an_id_is_never_shown_and_is_reported(monkeypatch, envs):
+    tokens = FakeTokensApi()
+    tokens.install(monkeypatch)
+
+    def mint_old_format(client, environment_id, name, seconds):
+        tokens.calls.append(('mint', environment_id, name, seconds))
+        tokens.tokens.append(api_token('6a8b4c2e-uuid', name, scopes=('apiTokens.read', 'apiTokens.write')))
+        return 'OLDFORMATSECRET12345678', None
+    monkeypatch.setattr(_api_environments, 'mint_token_management_token', mint_old_format)
+    result, warnings = run_main(monkeypatch, module, dict(TASK))
+    assert result['changed'] is True and 'cluster-delete' not in tokens.names()
+    assert result['minted_token_management_token']['id'] is None and 'no id' in warnings[0]
+    assert 'OLDFORMATSECRET' not in repr(result) + repr(warnings)
+    left_behind = tokens.calls[0][2]
+    result, dummy = run_main(monkeypatch, info_module, dict(environment_name='team'))
+    # The info task's own minted token is left out by its name; the one the first task left behind is listed.
+    assert [t['name'] for t in result['api_tokens']] == [left_behind, 'paas']
+    assert tokens.calls[-2][2].startswith('clusterops.dynatrace dynatrace_api_token_info ')
