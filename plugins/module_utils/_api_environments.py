@@ -11,6 +11,7 @@ What an answer means is decided here, once: a 404 is an absent environment, a 42
 consumption information is a DPS-licensed cluster.
 """
 
+import re
 from urllib.parse import quote
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import (
@@ -20,6 +21,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import 
 CLUSTER_V2 = '/api/cluster/v2'
 ENVIRONMENTS_PATH = CLUSTER_V2 + '/environments'
 MAX_PAGE_SIZE = 1000
+# dt0c01.<public part>.<secret>: the part before the second dot identifies the token and may be shown.
+NEW_TOKEN_FORMAT = re.compile(r'^dt0[a-z][0-9]{2}\.[A-Za-z0-9]+\.[A-Za-z0-9]+$')
 
 DPS_MESSAGE = ('The cluster refused consumption information (HTTP 422): it is licensed with the Dynatrace Platform '
                'Subscription (DPS), which has no per-environment quotas. dynatrace_environment and the environments '
@@ -164,11 +167,17 @@ def delete_environment(client, environment_id):
 def mint_token_management_token(client, environment_id, name, expires_in_seconds):
     """POST /environments/{id}/tokenManagementToken: a token that may create API tokens inside the environment.
 
-    Needs a cluster token with scope EnvironmentTokenManagement. Returns the token (a secret).
+    Needs a cluster token with scope EnvironmentTokenManagement. Returns (token, token id): the token is a
+    secret; the id comes from the Location header, else it is the token's prefix and public part (dt0c01.XXXX);
+    None for a token of the old format without a Location (its whole value is secret).
     """
     path = environment_path(environment_id) + '/tokenManagementToken'
     body = {'name': name, 'expiresIn': {'value': int(expires_in_seconds), 'unit': 'SECONDS'}}
-    answer = client.request('POST', path, json_body=body, scope=SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT).body
+    response = client.request('POST', path, json_body=body, scope=SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT)
+    answer = response.body
     if not isinstance(answer, dict) or not answer.get('token'):
         raise DynatraceError('the answer carries no token', status=201, method='POST', path=path)
-    return answer['token']
+    location = (response.headers.get('Location') or '').rstrip('/').rsplit('/', 1)[-1]
+    if not location and NEW_TOKEN_FORMAT.match(answer['token']):
+        location = '.'.join(answer['token'].split('.')[:2])
+    return answer['token'], location or None

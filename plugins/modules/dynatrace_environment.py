@@ -252,6 +252,10 @@ options:
       - Ask for a token-management token when the environment is created, and return it in RV(token_management_token).
       - The token can create further tokens in the new environment (scopes C(apiTokens.read), C(apiTokens.write),
         C(TenantTokenManagement)). Treat it as a secret.
+      - Pass it to M(clusterops.dynatrace.dynatrace_api_token) as
+        O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token) to create the API tokens the
+        environment needs (a PaaS token, ingest tokens) in the same play; it is valid for 24 hours. When the
+        environment already existed there is no such token, and that module mints a short-lived one itself.
     type: bool
     default: true
   update_existing:
@@ -276,6 +280,7 @@ notes:
 seealso:
   - module: clusterops.dynatrace.dynatrace_environment_info
   - module: clusterops.dynatrace.dynatrace_cluster_info
+  - module: clusterops.dynatrace.dynatrace_api_token
 '''
 
 EXAMPLES = r'''
@@ -308,6 +313,16 @@ EXAMPLES = r'''
     force: false
   when: payments.token_management_token is defined
   no_log: true
+
+- name: A PaaS token in the new environment, with the token returned on creation (minted when it already existed)
+  clusterops.dynatrace.dynatrace_api_token:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    environment_id: "{{ payments.environment_id }}"
+    token_management_token: "{{ payments.token_management_token | default(omit) }}"
+    name: oneagent-paas
+    scopes: [InstallerDownload]
+  register: payments_paas
 
 - name: Bring quotas of an existing environment to the declared values
   clusterops.dynatrace.dynatrace_environment:
@@ -365,6 +380,7 @@ token_management_token:
   description:
     - The token-management token of a newly created environment. Secret.
     - Returned only when the environment was created in this run and O(create_token=true).
+    - Feeds O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token).
     - A result that holds it is displayed censored; the registered variable keeps it.
   returned: when created with create_token
   type: str

@@ -32,6 +32,7 @@ class ConfigChange(ControlModel):
     cursor_keeps_includes: Optional[bool] = None
     latency: Optional[str] = None
     implied_view_security_problems: Optional[bool] = None
+    cluster_tokens_see_environment_tokens: Optional[bool] = None
 
 
 class SeedRequest(ControlModel):
@@ -106,7 +107,8 @@ def settings_json(settings):
             'clock_offset_ms': settings.clock_offset_ms, 'cluster_version': settings.cluster_version,
             'unlimited_storage': settings.unlimited_storage, 'cursor_keeps_includes': settings.cursor_keeps_includes,
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
-            'implied_view_security_problems': settings.implied_view_security_problems}
+            'implied_view_security_problems': settings.implied_view_security_problems,
+            'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens}
 
 
 @router.post('/config')

@@ -16,11 +16,12 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 LAYERS = (
     ('glue', ('_module',)),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
-               '_environments_inventory')),
-    ('lookup', ('_environment_lookup',)),
-    ('api', ('_api_environments', '_api_cluster', '_api_groups')),
+               '_environments_inventory', '_api_token_ensure', '_api_token_info')),
+    ('lookup', ('_environment_lookup', '_token_session')),
+    ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_filters', '_case', '_user_group', '_inventory_hosts', '_environment_export')),
+    ('model', ('_environment', '_filters', '_case', '_user_group', '_inventory_hosts', '_environment_export',
+               '_token_options')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}

@@ -178,7 +178,7 @@ def test_a_repeated_next_page_key_of_the_environment_list_stops_after_two_reques
 
 def test_mint_token_management_token_posts_name_and_expiry_and_returns_the_token():
     client, dummy, dummy2 = make_client([ok('{"token": "dt0c01.MINTED.SECRET"}', 201)])
-    assert api.mint_token_management_token(client, 'env/1', 'ansible', 300) == 'dt0c01.MINTED.SECRET'
+    assert api.mint_token_management_token(client, 'env/1', 'ansible', 300) == ('dt0c01.MINTED.SECRET', 'dt0c01.MINTED')
     (call,) = client.session.calls
     assert (call['method'], call['url']) == ('POST', 'https://dt.example.com/api/cluster/v2/environments/env%2F1/tokenManagementToken')
     assert call['json'] == {'name': 'ansible', 'expiresIn': {'value': 300, 'unit': 'SECONDS'}}
