@@ -32,6 +32,7 @@ class ConfigChange(ControlModel):
     cursor_keeps_includes: Optional[bool] = None
     latency: Optional[str] = None
     implied_view_security_problems: Optional[bool] = None
+    reuse_deleted_ids: Optional[bool] = None
 
 
 class SeedRequest(ControlModel):
@@ -104,7 +105,8 @@ def settings_json(settings):
             'clock_offset_ms': settings.clock_offset_ms, 'cluster_version': settings.cluster_version,
             'unlimited_storage': settings.unlimited_storage, 'cursor_keeps_includes': settings.cursor_keeps_includes,
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
-            'implied_view_security_problems': settings.implied_view_security_problems}
+            'implied_view_security_problems': settings.implied_view_security_problems,
+            'reuse_deleted_ids': settings.reuse_deleted_ids}
 
 
 @router.post('/config')

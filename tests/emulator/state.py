@@ -27,6 +27,7 @@ class Settings:
     read_latency_ms: int = 0
     write_latency_ms: int = 0
     implied_view_security_problems: bool = True  # the server adds VIEW_SECURITY_PROBLEMS next to VIEWER
+    reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Emulator:
         self.zone_permissions = {}
         self.faults = FaultQueue()
         self.request_log = []
+        self.deleted_ids = set()
         self.reset()
 
     def now_ms(self):
@@ -82,6 +84,7 @@ class Emulator:
         self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
         self.faults.clear()
         self.request_log = []
+        self.deleted_ids = set()
         self.save()
 
     def configure(self, **changes):
@@ -100,6 +103,7 @@ class Emulator:
     def delete_environment(self, env_id):
         """The environment goes, and with it its tokens and every group permission on it."""
         self.store.delete(env_id)
+        self.deleted_ids.add(env_id)
         self.tokens.drop_environment(env_id)
         for group in self.groups.values():
             rights = {key: [e for e in ids if e != env_id] for key, ids in group['accessRight'].items()}
