@@ -22,6 +22,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._case import 
 UNLIMITED = 'unlimited'
 ENVIRONMENT_ID_PATTERN = re.compile(r'^[a-zA-Z0-9_-]{1,70}$')
 NAME_MAX_LENGTH = 100
+# The API's limits are 64-bit integers: a larger number is refused here, before any request.
+MAX_LIMIT = 2 ** 63 - 1
 TAG_MAX_LENGTH = 100
 SECTIONS = ('quotas', 'storage')
 
@@ -74,9 +76,19 @@ def section_limits(section):
 # Argument spec of the settable fields (shared by dynatrace_environment and the role's argument specs)
 
 def limits_argument_spec(section):
+    """The nested argument spec of one section (its suboptions documented field by field)."""
     return dict(type='dict', options=dict(
         (option, dict(type='dict', options=dict((field, dict(type='raw')) for field in limit.fields)))
         for option, limit in section_limits(section).items()))
+
+
+def section_argument_spec():
+    """A quotas or storage option as a module declares it: any dict, checked by validate_options.
+
+    Not the nested spec: ansible-core answers a scalar where a nested dict belongs with a message that
+    does not name the option (or a TypeError), before the module's own checks could run.
+    """
+    return dict(type='dict')
 
 
 # ------------------------------------------------------------------------------------------------
@@ -94,7 +106,32 @@ def _limit_error(path, value, minimum=0, maximum=None, allow_unlimited=True):
         return '%s must be between %d and %d, got %d' % (path, minimum, maximum, number)
     if number < minimum:
         return '%s must be at least %d, got %d' % (path, minimum, number)
+    if number > MAX_LIMIT:
+        return '%s must be at most %d (the largest 64-bit integer), got %d' % (path, MAX_LIMIT, number)
     return None
+
+
+def section_shape_errors(section, values):
+    """Errors of the shape of a quotas or storage option: a dict of known entries, each a dict of its fields."""
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        return ['%s must be a dict of %s entries, got %s %r' % (section, section, type(values).__name__, values)]
+    errors, limits = [], section_limits(section)
+    for option, settings in values.items():
+        path = '%s.%s' % (section, option)
+        limit = limits.get(option)
+        if limit is None:
+            errors.append('%s is not a %s entry (known: %s)' % (path, section, ', '.join(sorted(limits))))
+        elif settings is not None and not isinstance(settings, dict):
+            errors.append('%s must be a dict of %s, got %s %r' % (path, ', '.join(limit.fields),
+                                                                  type(settings).__name__, settings))
+        else:
+            unknown = sorted(set(settings or {}) - set(limit.fields), key=str)
+            if unknown:
+                errors.append('%s accepts only %s, got %s' % (path, ', '.join(limit.fields),
+                                                                ', '.join(str(key) for key in unknown)))
+    return errors
 
 
 def _as_integer(value):
@@ -127,7 +164,7 @@ def environment_id_errors(environment_id, option='environment_id'):
 
 
 def _given_limits(section, values):
-    """(option, field, Limit, value) of every limit the user gave in one section."""
+    """(option, field, Limit, value) of every limit the user gave in one section (of a valid shape)."""
     limits = section_limits(section)
     for option, settings in (values or {}).items():
         limit = limits[option]
@@ -148,10 +185,15 @@ def validate_options(params):
     errors.extend(environment_id_errors(params.get('environment_id')))
     errors.extend(tag_errors(params.get('tags')))
     for section in SECTIONS:
+        shape_errors = section_shape_errors(section, params.get(section))
+        if shape_errors:
+            errors.extend(shape_errors)
+            continue
         for option, field, limit, value in _given_limits(section, params.get(section)):
             path = '%s.%s.%s' % (section, option, field)
             errors.append(_limit_error(path, value, limit.minimum, limit.maximum, limit.unlimited))
-    errors.extend(retention_order_errors(params.get('storage')))
+    if not section_shape_errors('storage', params.get('storage')):
+        errors.extend(retention_order_errors(params.get('storage')))
     return [error for error in errors if error]
 
 

@@ -16,15 +16,16 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 LAYERS = (
     ('glue', ('_module',)),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info')),
-    ('lookup', ('_environment_lookup',)),
+    # Steps several logic files share: finding by name, creating, changing one environment already read.
+    ('steps', ('_environment_lookup', '_environment_create', '_environment_change')),
     ('api', ('_api_environments', '_api_cluster')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_filters', '_case')),
+    ('model', ('_environment', '_environment_identity', '_filters', '_case')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
 # Only the glue knows Ansible; the transport, the API calls and the model are plain Python.
-NO_ANSIBLE = ('logic', 'lookup', 'api', 'transport', 'model')
+NO_ANSIBLE = ('logic', 'steps', 'api', 'transport', 'model')
 # What plugins may import from module_utils: modules no HTTP of their own, the role's filters the model only.
 PLUGIN_LAYERS = {'modules': ('glue', 'logic', 'model'), 'filter': ('model',)}
 
