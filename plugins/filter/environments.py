@@ -19,7 +19,7 @@ from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    desired_view, environment_differences, validate_options,
+    desired_view, environment_differences, kind_of, validate_options,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import (
     creation_id, id_name_mismatch, name_taken, renamed,
@@ -87,12 +87,12 @@ def _check_items(declared):
     if declared is None:
         return []
     if isinstance(declared, (dict, str)) or not is_sequence(declared):
-        raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % type(declared).__name__)
+        raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % kind_of(declared))
     errors, items = [], []
     for index, item in enumerate(declared):
         where = 'environments_list[%d]' % index
         if not isinstance(item, dict):
-            errors.append('%s must be a dict, got %s' % (where, type(item).__name__))
+            errors.append('%s must be a dict, got %s' % (where, kind_of(item)))
             continue
         where = '%s (%s)' % (where, _label(item))
         item = _normalized(where, item, errors)
@@ -113,11 +113,11 @@ def _index_existing(existing):
         existing = []
     if isinstance(existing, (dict, str)) or not is_sequence(existing):
         raise AnsibleFilterError('the existing environments must be the list dynatrace_environment_info returns in '
-                                 "'environments', got %s" % type(existing).__name__)
+                                 "'environments', got %s" % kind_of(existing))
     by_id, by_name = {}, {}
     for environment in existing:
         if not isinstance(environment, dict):
-            raise AnsibleFilterError('each existing environment must be a dict, got %s' % type(environment).__name__)
+            raise AnsibleFilterError('each existing environment must be a dict, got %s' % kind_of(environment))
         if environment.get('environment_id') is not None:
             by_id[environment['environment_id']] = environment
         by_name.setdefault(environment.get('name'), []).append(environment)

@@ -111,12 +111,20 @@ def _limit_error(path, value, minimum=0, maximum=None, allow_unlimited=True):
     return None
 
 
+def kind_of(value):
+    """A plain type name for messages (templated values may be subclasses with internal names)."""
+    for kind in (bool, int, float, str, dict, list, tuple):
+        if isinstance(value, kind):
+            return kind.__name__
+    return type(value).__name__
+
+
 def section_shape_errors(section, values):
     """Errors of the shape of a quotas or storage option: a dict of known entries, each a dict of its fields."""
     if values is None:
         return []
     if not isinstance(values, dict):
-        return ['%s must be a dict of %s entries, got %s %r' % (section, section, type(values).__name__, values)]
+        return ['%s must be a dict of %s entries, got %s %r' % (section, section, kind_of(values), values)]
     errors, limits = [], section_limits(section)
     for option, settings in values.items():
         path = '%s.%s' % (section, option)
@@ -125,7 +133,7 @@ def section_shape_errors(section, values):
             errors.append('%s is not a %s entry (known: %s)' % (path, section, ', '.join(sorted(limits))))
         elif settings is not None and not isinstance(settings, dict):
             errors.append('%s must be a dict of %s, got %s %r' % (path, ', '.join(limit.fields),
-                                                                  type(settings).__name__, settings))
+                                                                  kind_of(settings), settings))
         else:
             unknown = sorted(set(settings or {}) - set(limit.fields), key=str)
             if unknown:
