@@ -67,4 +67,5 @@ def test_8_module_runs_and_3_role_runs_create_20_names_exactly_once(emulator, tm
     # Budgets: at most 3 requests per module run and 1 + 2 per environment per role run.
     assert len(log) <= 8 * 20 * 3 + 3 * (1 + 2 * 20)
     print('stress: %d requests (%d writes, %d created) in %.1f s' % (len(log), len(writes), len(created), elapsed))
-    assert elapsed < 120
+    # A guard against a hang, not a benchmark: about 45 s on an idle 2-core machine, much more when it is shared.
+    assert elapsed < 300
