@@ -10,15 +10,8 @@ signatures and behaviour may change in any release without notice.
 Reads what the task addresses, refuses what would touch the wrong environment or make a second
 one of a name, then runs the steps of _environment_create and _environment_change.
 
-Request budget (what the module documentation promises):
-- existing environment, steady state: 1 request (the lookup by name, or the GET by id; it carries
-  quota and storage info when the task manages them);
-- creation: the lookup, the GET of the creation id and the PUT (3); with environment_id the GET,
-  the lookup of the name and the PUT (3); with name_lookup false one request less (2). Only a
-  cluster that refuses the creation id costs more: its refusal, then the POST (4);
-- update (update_existing): the lookup plus one PUT (2), a rename one lookup more (3);
-- deletion: the lookup, a PUT to disable when enabled, the DELETE (3).
-Check mode sends the reads only.
+The request budget of every path is written in one place, the DOCUMENTATION of
+plugins/modules/dynatrace_environment.py; a change that adds a request updates it there.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api

@@ -25,7 +25,8 @@ description:
     O(name_lookup=false); an update the lookup plus one PUT (2), a rename with O(rename=true) one lookup more (3);
     a deletion the lookup, a PUT to disable an enabled environment, and the DELETE (up to 3). A cluster that refuses
     the id of a deleted environment costs one request more on a creation (its refusal, then a POST: 4). Check mode
-    sends the reads only."
+    sends the reads only. The P(clusterops.dynatrace.environments#role) role reads every environment once and
+    creates with O(name_lookup=false): its listing plus 2 requests per new environment."
   - Every input rule of the API (name length, id pattern, tags, ranges, 64-bit limits, code-level retention not above
     request-level retention) and the shape of O(quotas) and O(storage) are checked before the first request, and the
     error names the option and the rule.
