@@ -39,8 +39,8 @@ def test_8_module_runs_and_3_role_runs_create_20_names_exactly_once(emulator, tm
     emulator.configure(latency='write=1s')
     token_dirs = [tmp_path / ('job%d' % index) for index in range(3)]
     began = time.monotonic()
-    runs = at_once(lambda: module_runs(emulator), *[lambda folder=folder: role_run(emulator, folder)
-                                                     for folder in token_dirs])
+    roles = [lambda folder=folder: role_run(emulator, folder) for folder in token_dirs]
+    runs = at_once(lambda: module_runs(emulator), *roles)
     elapsed = time.monotonic() - began
     assert all(run.rc == 0 for run in runs), runs
 

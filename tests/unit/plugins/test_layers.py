@@ -20,7 +20,7 @@ LAYERS = (
     ('steps', ('_environment_lookup', '_environment_create', '_environment_change')),
     ('api', ('_api_environments', '_api_cluster')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_environment_identity', '_filters', '_case')),
+    ('model', ('_environment', '_environment_rules', '_environment_identity', '_filters', '_case')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
