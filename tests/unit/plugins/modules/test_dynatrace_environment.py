@@ -5,6 +5,7 @@ The API layer is stubbed (harness.FakeEnvironmentsApi); tests/integration runs t
 
 import pytest
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import post_without_duplicates
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environment as module
@@ -49,9 +50,11 @@ def test_check_mode_predicts_the_creation_id_and_only_reads(monkeypatch):
 
 def test_created_by_a_concurrent_run_since_the_lookup_is_treated_as_existing(monkeypatch):
     api = FakeEnvironmentsApi([environment('team', TEAM_ID)]).install(monkeypatch)
-    api.list_environments = lambda client, **query: ([], 0)  # the lookup ran before it existed
+    # The lookup ran a moment before the concurrent run's create: it found nothing.
+    monkeypatch.setattr(_api_environments, 'list_environments', lambda client, **query: ([], 0))
     result, warnings = run_main(monkeypatch, module, dict(name='team'))
-    assert writes(api) == [] and not result['changed'] and result['environment_id'] == TEAM_ID
+    assert kinds(api) == [('get', TEAM_ID)] and warnings == []
+    assert not result['changed'] and result['environment_id'] == TEAM_ID
 
 
 def test_a_creation_id_renamed_by_a_person_is_never_renamed_back(monkeypatch):
