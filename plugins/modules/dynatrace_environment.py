@@ -54,7 +54,7 @@ options:
     description:
       - Address the environment by id instead of by name (pattern C([a-zA-Z0-9_-]{1,70})).
       - With O(state=present) and no environment of that id, it is created with that id (PUT upsert). When another
-        environment already carries O(name), the module fails before any write and names it: it never makes a
+        environment already carries O(name), the module fails before any write and names it; it never makes a
         second environment of a name.
       - When both O(environment_id) and O(name) are given and the environment of that id carries another name, the
         module fails before any write, naming both (also with O(state=absent), which then deletes nothing), unless
@@ -281,7 +281,7 @@ options:
     description:
       - V(false) skips the lookup of O(name) before a creation, for a caller that has just read every environment of
         the cluster and found none of that name (the P(clusterops.dynatrace.environments#role) role does). A creation
-        then costs 2 requests: the GET of its id and the PUT.
+        then costs 2 requests, the GET of its id and the PUT.
       - An environment of that name made in between by a concurrent run of this collection is still found (it has
         the same id); one made in between by a person or another tool is not, and a second environment of the name
         would be created. Leave it V(true) unless you have just read the environments yourself.
@@ -292,13 +292,16 @@ notes:
   - >-
     The token returned on creation is a secret. Register the result on a task with C(no_log: true), or store it in a
     vault right away. It is never put in C(ansible_facts), so fact caches do not persist it.
-  - When the answer to a create request is lost (timeout, dropped connection), the PUT is sent again: it is
-    idempotent. When that second request finds the environment made by the first (or by a concurrent run), the module
+  - >-
+    When the answer to a create request is lost (timeout, dropped connection), the PUT is sent again, which is
+    safe because it is idempotent. When that second request finds the environment made by the first (or by a concurrent run), the module
     adopts it and, with O(create_token=true), warns that the token came back in the other answer only and says how to
     mint a new one. When every attempt goes unanswered, the module fails and says that running it again is safe.
-  - A person who renamed an environment this module created under a name is not overruled: creating the old name
+  - >-
+    A person who renamed an environment this module created under a name is not overruled: creating the old name
     again fails, naming the environment and its new name, and neither renames it back nor creates a second one.
-  - A cluster that refuses to reuse the id of a deleted environment (a name deleted and created again) gets a POST
+  - >-
+    A cluster that refuses to reuse the id of a deleted environment (a name deleted and created again) gets a POST
     instead, with a warning. After a lost POST answer the module looks the name up again and adopts the environment
     when exactly one appeared; it sends the create again only when none did, and fails listing both ids when a
     concurrent run made one at the same moment.
