@@ -189,9 +189,12 @@ def test_a_lost_post_answer_after_a_refused_id_adopts_the_one_environment(emulat
     run_module('dynatrace_environment', emulator, name='ember', create_token=False)
     run_module('dynatrace_environment', emulator, name='ember', state='absent')
     emulator.add_fault(method='POST', path=ENVIRONMENTS, action='drop_after_commit')
+    emulator.clear_requests()
     status, result = run_module('dynatrace_environment', emulator, name='ember')
     assert status == 'changed' and 'adopted' in str(result['warnings']), result
     assert len(stored(emulator, 'ember')) == 1 and 'token_management_token' not in result
+    assert [(entry['method'], entry['status']) for entry in emulator.requests()] == [
+        ('GET', 200), ('GET', 404), ('PUT', 400), ('POST', None), ('GET', 200)]
 
 
 def test_lost_create_answers_without_create_token_warn_of_no_token(emulator):
