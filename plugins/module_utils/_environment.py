@@ -17,7 +17,7 @@ exactly once. No client and no request here.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._case import snake_to_camel
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_rules import (  # noqa: F401 (re-exported)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_rules import (  # noqa: F401  pylint: disable=unused-import
     ENVIRONMENT_ID_PATTERN, LIMITS, MAX_LIMIT, NAME_MAX_LENGTH, SECTIONS, TAG_MAX_LENGTH, UNLIMITED, Limit,
     environment_id_errors, kind_of, normalize_limit, retention_order_errors, section_argument_spec, section_limits,
     section_shape_errors, tag_errors, validate_options, given_limits,

@@ -68,8 +68,8 @@ BAD_INPUT = [
     (dict(name='t', quotas={'dem_units': 'many'}), "quotas.dem_units must be a dict of monthly_limit, annual_limit, got str"),
     (dict(name='t', quotas=['host_units']), "argument 'quotas' is of type list and we were unable to convert to dict"),
     # limits beyond the API's 64-bit integers
-    (quota('host_units', 'max_limit', 2 ** 63), 'quotas.host_units.max_limit must be at most 9223372036854775807 (the '
-                                                 'largest 64-bit integer), got 9223372036854775808'),
+    (quota('host_units', 'max_limit', 2 ** 63),
+     'quotas.host_units.max_limit must be at most 9223372036854775807 (the largest 64-bit integer), got 9223372036854775808'),
     (quota('davis_data_units', 'annual_limit', '99999999999999999999'),
      'quotas.davis_data_units.annual_limit must be at most 9223372036854775807'),
     (storage_limit('transaction_storage', 10 ** 30), 'storage.transaction_storage.max_limit must be at most 9223372036854775807'),
@@ -117,8 +117,6 @@ BAD_INPUT = [
      'storage.transaction_traffic_quota.max_limit must be between 100 and 100000, got 100001'),
     (storage_limit('transaction_traffic_quota', 'unlimited'), 'storage.transaction_traffic_quota.max_limit cannot be unlimited'),
 ]
-
-
 
 
 def test_bad_input_table_fails_before_any_request(emulator, tmp_path):

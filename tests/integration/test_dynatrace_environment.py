@@ -13,6 +13,7 @@ def creation_path(name):
     """The path of the environment the module creates for `name` (PUT under its creation id)."""
     return ENVIRONMENTS + '/' + creation_id(name)
 
+
 # The create example of the Dynatrace documentation (seed page), in the module's options shape.
 SEED_QUOTAS = {
     'host_units': {'max_limit': 1},
