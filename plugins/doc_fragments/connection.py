@@ -58,3 +58,58 @@ requirements:
 notes:
   - The module reports the retries it made and the seconds it waited in RV(ignore:retries) and RV(ignore:waited_seconds).
 '''
+
+    # The same connection options for the inventory plugin clusterops.dynatrace.environments, which reads
+    # them from its configuration file (*.dynatrace.yml) with environment variables as fallbacks.
+    INVENTORY = r'''
+options:
+  url:
+    description:
+      - Base URL of the Dynatrace Managed cluster, for example V(https://dynatrace.example.com).
+      - A trailing slash, an C(/api/...) path or an C(/e/<environment-id>) path pasted by mistake is removed.
+      - Must start with V(http://) or V(https://). Plain V(http://) to a host that is not loopback sends the token
+        unencrypted, and the inventory warns.
+      - Required, in the configuration file or in the environment variable. May be a template (for example a lookup).
+    type: str
+    env:
+      - name: DYNATRACE_URL
+  api_token:
+    description:
+      - "Cluster API token with the scope C(ServiceProviderAPI), sent as C(Authorization: Api-Token <token>)."
+      - Required, in the configuration file (vault-encrypted, or a template such as a lookup) or, better, in the
+        environment variable, which is how an AWX or Automation Controller credential passes it.
+      - Never logged, never part of an error message, never a host variable, never in the inventory cache.
+    type: str
+    env:
+      - name: DYNATRACE_API_TOKEN
+  validate_certs:
+    description:
+      - Verify the TLS certificate of the cluster.
+      - Setting this to V(false) sends the token to whoever answers; prefer O(ca_path). The inventory warns when it
+        is V(false).
+    type: bool
+    default: true
+    env:
+      - name: DYNATRACE_VALIDATE_CERTS
+  ca_path:
+    description:
+      - Path to a PEM file of the certificate authorities to trust for the cluster certificate, for clusters whose
+        certificate is signed by an internal CA (common in air-gapped networks).
+    type: path
+    env:
+      - name: DYNATRACE_CA_PATH
+  timeout:
+    description:
+      - Seconds to wait for the cluster to accept a connection and for each answer.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is sent again after a transient failure (HTTP 429, 502, 503, 504, 556 or a
+        connection failure), with capped exponential backoff and jitter, honouring C(Retry-After) and
+        C(X-RateLimit-Reset). All waits of one request add up to at most 120 seconds.
+    type: int
+    default: 5
+requirements:
+  - requests (Python library, on the controller)
+'''

@@ -19,11 +19,12 @@ from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    desired_view, environment_differences, kind_of, validate_options,
+    SECTIONS, desired_view, environment_differences, kind_of, validate_options,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import (
     creation_id, id_name_mismatch, name_taken, renamed,
 )
+from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import mask_text
 
 # The options of dynatrace_environment an item of the role may carry (connection options are the
 # role's, not the items'; name_lookup is the role's own business).
@@ -135,7 +136,7 @@ def _match(item, by_id, by_name):
 def _unknown_sections(item, environment):
     """Sections the item manages but the listing did not carry (read without consumption/storage)."""
     desired = desired_view(item)
-    return [section for section in ('quotas', 'storage') if section in desired and environment.get(section) is None]
+    return [section for section in SECTIONS if section in desired and environment.get(section) is None]
 
 
 def _conflict(item, matches, by_id, by_name):
@@ -270,7 +271,8 @@ def environments_failures(results):
             continue
         item = result.get('item')
         label = _label(item) if isinstance(item, dict) else str(item)
-        failures[label] = result.get('msg') or 'failed without a message'
+        # The role prints this at every verbosity: mask any token secret a message may still quote.
+        failures[label] = mask_text(str(result.get('msg') or 'failed without a message'))
     return failures
 
 

@@ -10,8 +10,9 @@ signatures and behaviour may change in any release without notice.
 Reads what the task addresses, refuses what would touch the wrong environment or make a second
 one of a name, then runs the steps of _environment_create and _environment_change.
 
-The request budget of every path is written in one place, the DOCUMENTATION of
-plugins/modules/dynatrace_environment.py; a change that adds a request updates it there.
+The request budget of every path is stated once, in the module documentation ("Requests per run"
+in plugins/modules/dynatrace_environment.py); tests/unit/plugins/modules/test_dynatrace_environment.py
+counts the calls of each path against it. Check mode sends the reads only.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api

@@ -35,12 +35,20 @@ author:
 extends_documentation_fragment:
   - clusterops.dynatrace.connection
 attributes:
+  action:
+    support: full
+    description: An action plugin of the same name runs the module and has a result holding a token displayed censored.
+  async:
+    support: none
+    description: Refused, since the final result of an async task would be displayed uncensored.
   check_mode:
     support: full
     description: Sends no write request and reports the same C(changed) and C(diff) as a real run.
   diff_mode:
     support: full
-    description: Shows the managed fields before and after; never a token.
+    description:
+      - Shows the managed fields before and after; never a token.
+      - A creation that returns a token is displayed censored, its diff included; C(--check --diff) shows it.
 options:
   name:
     description:
@@ -91,6 +99,8 @@ options:
       - Quotas do not exist on clusters with Dynatrace Platform Subscription (DPS) licensing, and some quotas are
         refused when the license lacks the feature (DEM, Synthetic, Log Monitoring). The module then fails and names
         every refused field; it never drops a field silently.
+      - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
+        64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
     suboptions:
       host_units:
@@ -161,6 +171,8 @@ options:
     description:
       - Storage limits (bytes), retention (days) and traffic limits of the environment.
       - A setting that is omitted or null is not managed and keeps its current value (on creation, the cluster's default).
+      - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
+        64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
     suboptions:
       transaction_storage:
@@ -168,28 +180,28 @@ options:
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more.
+            description: Bytes, 0 or more, or V(unlimited).
             type: raw
       session_replay_storage:
         description: Session replay storage.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more.
+            description: Bytes, 0 or more, or V(unlimited).
             type: raw
       symbol_files_from_mobile_apps:
         description: Storage of symbol files from mobile apps.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more.
+            description: Bytes, 0 or more, or V(unlimited).
             type: raw
       log_monitoring_storage:
         description: Log monitoring storage (needs Log Monitoring on the license and cluster).
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more.
+            description: Bytes, 0 or more, or V(unlimited).
             type: raw
       service_request_level_retention:
         description: Retention of service request level data.
@@ -290,13 +302,17 @@ options:
     default: true
 notes:
   - >-
-    The token returned on creation is a secret. Register the result on a task with C(no_log: true), or store it in a
-    vault right away. It is never put in C(ansible_facts), so fact caches do not persist it.
+    The token returned on creation is a secret. The result of a task that returns one is displayed censored at every
+    verbosity (only C(changed) shows), while the registered variable keeps the token for the tasks that store it;
+    those tasks need C(no_log: true) themselves. It is never put in C(ansible_facts), so fact caches do not persist
+    it. A result without a token (no creation, O(create_token=false), check mode, a failure) is displayed as usual,
+    with the secret part of any token a message quotes masked.
   - >-
     When the answer to a create request is lost (timeout, dropped connection), the PUT is sent again, which is
-    safe because it is idempotent. When that second request finds the environment made by the first (or by a concurrent run), the module
-    adopts it and, with O(create_token=true), warns that the token came back in the other answer only and says how to
-    mint a new one. When every attempt goes unanswered, the module fails and says that running it again is safe.
+    safe because it is idempotent. When that second request finds the environment made by the first (or by a
+    concurrent run), the module adopts it and, with O(create_token=true), warns that the token came back in the
+    other answer only and says how to mint a new one. When every attempt goes unanswered, the module fails and says
+    that running it again is safe.
   - >-
     A person who renamed an environment this module created under a name is not overruled: creating the old name
     again fails, naming the environment and its new name, and neither renames it back nor creates a second one.
@@ -330,8 +346,7 @@ EXAMPLES = r'''
         max_limit_in_days: 35
       service_code_level_retention:
         max_limit_in_days: 10
-  register: payments
-  no_log: true  # the result holds the new environment's token
+  register: payments  # holds the new token; its display is censored
 
 - name: Keep the token in a file only the controller user can read
   ansible.builtin.copy:
@@ -399,6 +414,7 @@ token_management_token:
   description:
     - The token-management token of a newly created environment. Secret.
     - Returned only when the environment was created in this run and O(create_token=true).
+    - A result that holds it is displayed censored; the registered variable keeps it.
   returned: when created with create_token
   type: str
   sample: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****

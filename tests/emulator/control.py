@@ -89,6 +89,8 @@ async def add_faults(request: Request):
         raise ApiError(400, 'The body is not valid JSON.') from error
     if any(fault.action == 'status' and fault.status is None for fault in faults):
         raise ApiError(400, 'A fault with action "status" needs a status.')
+    if any(fault.action == 'preempt' and fault.body is None for fault in faults):
+        raise ApiError(400, 'A fault with action "preempt" needs a body: the JSON the other client sends.')
     for fault in faults:
         emulator_of(request).faults.add(fault)
     return json_response({'queued': len(faults)}, 201)
@@ -149,6 +151,12 @@ async def environments(request: Request):
     return json_response([dict(env, quotas=shown_quotas(env['quotas'], settings),
                                storage=shown_storage(env['storage'], settings, api_reading=False))
                           for env in emulator.store.all()])
+
+
+@router.get('/groups')
+async def groups(request: Request):
+    """The stored user groups, as GET /api/v1.0/onpremise/groups answers them."""
+    return json_response(list(emulator_of(request).groups.values()))
 
 
 @router.get('/tokens')

@@ -13,7 +13,7 @@ class Fault(BaseModel):
     method: str
     path: str = Field(pattern=r'^/')
     times: int = Field(1, ge=1)
-    action: Literal['status', 'delay', 'reset', 'drop_after_commit']
+    action: Literal['status', 'delay', 'reset', 'drop_after_commit', 'preempt']
     status: Optional[int] = Field(None, ge=100, le=599)
     headers: dict[str, str] = {}
     body: Optional[str] = None

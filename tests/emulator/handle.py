@@ -63,6 +63,10 @@ class EmulatorHandle:
     def environments(self):
         return self._control('GET', 'environments')
 
+    def groups(self):
+        """The stored user groups (API shape)."""
+        return self._control('GET', 'groups')
+
     def config(self):
         return self._control('GET', 'config')
 

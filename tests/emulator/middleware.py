@@ -125,8 +125,22 @@ class EmulatorMiddleware:
         elif action == 'drop_after_commit':
             await self.app(scope, receive, self.swallow)
             await drop_connection(scope, receive)
+        elif action == 'preempt':
+            await self.preempt(scope, fault.body.encode())
+            await self.app(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+    async def preempt(self, scope, body):
+        """Another client's same call, with `body`, gets in first: acted on, its answer discarded, not logged."""
+        headers = [(name, value) for name, value in scope['headers'] if name != b'content-length']
+        other = dict(scope, headers=headers + [(b'content-length', str(len(body)).encode())],
+                     state=dict(scope.get('state') or {}))
+        messages = [{'type': 'http.disconnect'}, {'type': 'http.request', 'body': body, 'more_body': False}]
+
+        async def receive():
+            return messages.pop() if len(messages) > 1 else messages[0]
+        await self.app(other, receive, self.swallow)
 
     @staticmethod
     async def swallow(message):

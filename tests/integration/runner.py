@@ -3,9 +3,17 @@
 Modules run for real: a subprocess of ansible-playbook, the collection from ANSIBLE_COLLECTIONS_PATH
 (set by tests/conftest.py), HTTP to the emulator on 127.0.0.1.
 
-Opt-in verbose pass (tests/tools/verbose-secrets.sh): CLUSTEROPS_TEST_VERBOSITY=N runs every playbook with at least
--v * N, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends each run's command, stdout and stderr to PATH, so that the
-whole output of the suite can be scanned for secrets afterwards (tests/integration/secret_scan.py).
+The suite's verbosity (tests/tools/verbose-secrets.sh, which `make test` runs): CLUSTEROPS_TEST_VERBOSITY=N runs
+every playbook with -v * N unless the test asks for a verbosity of its own, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends
+each run's command, stdout and stderr to PATH, so that the whole output of the one run of the suite can be scanned for
+secrets afterwards (tests/integration/secret_scan.py).
+
+Censored results: a module that returns a secret has its displayed result censored (only `changed` and a few
+other keys reach the callbacks), while the variable the task registers keeps everything. With the json_lines
+callback each task of the collection's modules therefore registers its result (under its own `register` name,
+or one given here) and a debug task after it shows that variable; the runner puts the registered result in place
+of a censored one (the entry gets `censored: True` and the displayed result under `displayed`) and drops the
+debug entries, so tests read what a playbook would register.
 """
 
 import json
@@ -18,6 +26,8 @@ from pathlib import Path
 import yaml
 
 CALLBACK_DIR = Path(__file__).resolve().parent / 'callback_plugins'
+COLLECTION_PREFIX = 'clusterops.dynatrace.'
+REGISTERED_PREFIX = '__registered result: '
 VERBOSITY_ENV = 'CLUSTEROPS_TEST_VERBOSITY'
 OUTPUT_LOG_ENV = 'CLUSTEROPS_TEST_OUTPUT_LOG'
 
@@ -74,19 +84,59 @@ def _append_output_log(command, completed):
             log.write('=== RUN %s\n=== STDOUT\n%s\n=== STDERR\n%s\n' % (' '.join(command), completed.stdout, completed.stderr))
 
 
-def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=0, play_vars=None,
+def _registering(tasks):
+    """`tasks` with every task of a collection module registering its result, each followed by a debug of it."""
+    rewritten = []
+    for index, task in enumerate(tasks):
+        if not any(key.startswith(COLLECTION_PREFIX) for key in task):
+            rewritten.append(task)
+            continue
+        task = dict(task)
+        variable = task.setdefault('register', '__clusterops_registered_%d' % index)
+        rewritten += [task, {'name': REGISTERED_PREFIX + variable, 'ansible.builtin.debug': {'var': variable}}]
+    return rewritten
+
+
+def _uncensored(results):
+    """Task results with each censored one replaced by what its task registered; the debug entries dropped."""
+    kept, last_by_host = [], {}
+    for entry in results:
+        if not entry['task'].startswith(REGISTERED_PREFIX):
+            kept.append(entry)
+            last_by_host[entry['host']] = entry
+            continue
+        registered = entry['result'].get(entry['task'][len(REGISTERED_PREFIX):])
+        previous = last_by_host.get(entry['host'])
+        if previous is not None and 'censored' in previous['result'] and isinstance(registered, dict):
+            previous.update(censored=True, displayed=previous['result'], result=registered)
+    return kept
+
+
+def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=None, play_vars=None,
               forks=None, stdout_callback='json_lines', timeout=600, inventory='localhost,', hosts='localhost'):
     """Run a one-play playbook of `tasks` on `hosts` of `inventory` (localhost); return a PlaybookRun.
 
     Every host runs with the local connection, so an inventory of aliases ('h1,h2,') runs the tasks in parallel
-    on the controller (with `forks`).
+    on the controller (with `forks`). `verbosity` None is the suite's (CLUSTEROPS_TEST_VERBOSITY, else 0); a number
+    is exactly that, for a test whose assertion depends on it.
     """
-    verbosity = max(verbosity, int(os.environ.get(VERBOSITY_ENV) or 0))
     play = dict(name='clusterops.dynatrace test', hosts=hosts, gather_facts=False, vars=play_vars or {},
-                tasks=tasks)
+                tasks=_registering(tasks) if stdout_callback == 'json_lines' else tasks)
+    return run_plays([play], emulator=emulator, check=check, diff=diff, extra_env=extra_env, verbosity=verbosity,
+                     forks=forks, stdout_callback=stdout_callback, timeout=timeout, inventory=inventory)
+
+
+def run_plays(plays, emulator=None, check=False, diff=False, extra_env=None, verbosity=None, forks=None,
+              stdout_callback='json_lines', timeout=600, inventory='localhost,'):
+    """Run a playbook of `plays` (dicts) as they are; return a PlaybookRun.
+
+    `verbosity` None is the suite's (CLUSTEROPS_TEST_VERBOSITY, else 0); a number is exactly that.
+    """
+    if verbosity is None:
+        verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
         playbook = Path(workdir) / 'play.yml'
-        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
         command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
@@ -97,7 +147,7 @@ def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, ver
     _append_output_log(command, completed)
     results = [json.loads(line[len('TASK_RESULT '):]) for line in completed.stdout.splitlines()
                if line.startswith('TASK_RESULT ')]
-    return PlaybookRun(completed, results)
+    return PlaybookRun(completed, _uncensored(results))
 
 
 def run_module(module, emulator, check=False, diff=False, extra_env=None, **args):

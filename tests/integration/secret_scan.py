@@ -1,6 +1,7 @@
 """Scan ansible-playbook output for Dynatrace token secrets.
 
-Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any)
+Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any;
+12 characters in a row of a known secret count)
 
 A Dynatrace token is `dt0c01.<24 public characters>.<64 secret characters>`. The public part is safe to show; the
 secret never is, with one exception: a module returns the token-management token of an environment it created
@@ -9,6 +10,10 @@ the value of a `token_management_token` key of a task result (a json_lines `TASK
 `"token_management_token": "..."` of a result that the default callback prints at -v and above), or of a
 `<registered>.token_management_token` key that a debug task shows on purpose. Anywhere else,
 any full token, any known secret and any bare 64-character secret-shaped string is reported.
+
+For output that must hold no secret at all (tests/integration/test_secret_display.py scans what the default
+callback shows), `find_leaks(..., allow_results=False)` allows no place, and `secrets=` adds known tokens (those a
+run created, planted ones) whose secret parts are also looked for in pieces (`fragment` characters or more).
 """
 
 import json
@@ -17,7 +22,7 @@ import sys
 
 from tests.emulator import DEFAULT_TOKEN
 
-TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Z0-9]{24}\.([A-Z0-9]{64})')
+TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 # A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
 ALLOWED_KEY = 'token_management_token'
@@ -62,23 +67,37 @@ def scrubbed_lines(text, allowed):
         yield number, line
 
 
-def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None):
+def _fragments(secret, length):
+    """Every piece of `length` characters of `secret` (the whole secret when it is shorter)."""
+    return set(secret[start:start + length] for start in range(max(1, len(secret) - length + 1)))
+
+
+def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None, allow_results=True, secrets=(), fragment=None):
     """Return [(line number, what, excerpt)] for every secret outside the allowed places.
 
-    `allowed`, when given, is a set that receives the created tokens seen in their allowed places.
+    `allowed`, when given, is a set that receives the created tokens seen in their allowed places; with
+    `allow_results=False` there is no allowed place. `secrets` are more known tokens (or bare secrets); with
+    `fragment=N` any N characters in a row of a known secret count as a leak too.
     """
     allowed = set() if allowed is None else allowed
-    lines = list(scrubbed_lines(text, allowed))
-    secrets = dict((token.rsplit('.', 1)[-1], 'API token secret') for token in api_tokens)
-    secrets.update((token.rsplit('.', 1)[-1], 'created token secret') for token in allowed)
+    lines = list(scrubbed_lines(text, allowed)) if allow_results else list(enumerate(text.splitlines(), 1))
+    known = dict((token.rsplit('.', 1)[-1], 'API token secret') for token in api_tokens)
+    known.update((token.rsplit('.', 1)[-1], 'known secret') for token in secrets)
+    known.update((token.rsplit('.', 1)[-1], 'created token secret') for token in allowed)
+    pieces = dict((secret, _fragments(secret, fragment)) for secret in known) if fragment else {}
     leaks = []
     for number, line in lines:
         found = set()
         for match in TOKEN_PATTERN.finditer(line):
             found.add((match.group(1), 'full token'))
-        for secret, what in secrets.items():
+        for secret, what in known.items():
             if secret in line:
                 found.add((secret, what))
+                continue
+            # One finding per secret and line, naming the first piece of it that is there.
+            piece = next((piece for piece in sorted(pieces.get(secret, ())) if piece in line), None)
+            if piece:
+                found.add((piece, what + ' (part)'))
         for match in BARE_SECRET_PATTERN.finditer(line):
             found.add((match.group(0), 'secret-shaped string'))
         for secret, what in sorted(found):
@@ -92,7 +111,7 @@ def main(paths):
     total, allowed = 0, set()
     for path in paths:
         with open(path, encoding='utf-8', errors='replace') as handle:
-            leaks = find_leaks(handle.read(), allowed=allowed)
+            leaks = find_leaks(handle.read(), allowed=allowed, fragment=12)
         for number, what, excerpt in leaks:
             print('%s:%d: %s: ...%s' % (path, number, what, excerpt))
         total += len(leaks)

@@ -103,10 +103,14 @@ def test_check_mode_before_and_after_creation(emulator):
 
 
 def test_diff_output_never_shows_the_token(emulator):
-    run = run_tasks([{'name': 'create', 'clusterops.dynatrace.dynatrace_environment': dict(name='difftest', tags=['a'])}],
+    """A creation without a token shows its diff; one that returns a token is censored whole, diff included."""
+    module = 'clusterops.dynatrace.dynatrace_environment'
+    run = run_tasks([{'name': 'create without token', module: dict(name='difftest', tags=['a'], create_token=False)},
+                     {'name': 'create with token', module: dict(name='tokendiff', tags=['a'])}],
                     emulator=emulator, diff=True, stdout_callback='default')
     assert run.rc == 0, run.stdout
     assert '+++ after' in run.stdout and '"difftest"' in run.stdout  # the diff was printed
+    assert '"tokendiff"' not in run.stdout and len(emulator.environments()) == 2
     assert 'dt0c01.' not in run.stdout + run.stderr
 
 
@@ -204,7 +208,8 @@ def test_absent_disables_then_deletes_and_twice_is_unchanged(emulator):
 
 
 def test_license_rejection_names_every_field_and_creates_nothing(emulator):
-    emulator.configure(deny_features=['log_monitoring', 'dem'])
+    # A cluster before 1.326 still has Log Monitoring storage, so that its license can refuse it.
+    emulator.configure(deny_features=['log_monitoring', 'dem'], cluster_version='1.320.25.20250701-123456')
     status, result = run_module('dynatrace_environment', emulator, name='licensed',
                                 quotas={'log_monitoring': {'monthly_limit': 5}, 'dem_units': {'monthly_limit': 1}},
                                 storage={'log_monitoring_retention': {'max_limit_in_days': 30}})

@@ -15,19 +15,22 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 # Top to bottom. A file may import files of its own layer and of the layers below it, never above.
 LAYERS = (
     ('glue', ('_module',)),
-    ('logic', ('_environment_ensure', '_environment_info', '_cluster_info')),
+    ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
+               '_environments_inventory')),
     # Steps several logic files share: finding by name, creating, changing one environment already read.
     ('steps', ('_environment_lookup', '_environment_create', '_environment_change')),
-    ('api', ('_api_environments', '_api_cluster')),
+    ('api', ('_api_environments', '_api_cluster', '_api_groups')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_environment_rules', '_environment_identity', '_filters', '_case')),
+    ('model', ('_environment', '_environment_rules', '_environment_identity', '_filters', '_case', '_user_group',
+               '_inventory_hosts', '_environment_export')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
 # Only the glue knows Ansible; the transport, the API calls and the model are plain Python.
 NO_ANSIBLE = ('logic', 'steps', 'api', 'transport', 'model')
-# What plugins may import from module_utils: modules no HTTP of their own, the role's filters the model only.
-PLUGIN_LAYERS = {'modules': ('glue', 'logic', 'model'), 'filter': ('model',)}
+# What plugins may import from module_utils: modules and the inventory no HTTP of their own, the role's filters the
+# model only.
+PLUGIN_LAYERS = {'modules': ('glue', 'logic', 'model'), 'filter': ('model',), 'inventory': ('logic', 'model')}
 
 LAYER_OF = dict((name, layer) for layer, names in LAYERS for name in names)
 RANK = dict((layer, index) for index, (layer, dummy) in enumerate(LAYERS))
@@ -80,7 +83,7 @@ def test_module_utils_import_only_downwards(path):
     assert layer_violations(LAYER_OF[path.stem], path.read_text()) == []
 
 
-@pytest.mark.parametrize('path', sorted((PLUGINS / 'modules').glob('*.py')) + sorted((PLUGINS / 'filter').glob('*.py')),
+@pytest.mark.parametrize('path', sorted(path for kind in PLUGIN_LAYERS for path in (PLUGINS / kind).glob('*.py')),
                          ids=lambda path: '%s/%s' % (path.parent.name, path.name))
 def test_plugins_import_only_what_their_kind_may(path):
     assert layer_violations(None, path.read_text(), PLUGIN_LAYERS[path.parent.name]) == []

@@ -227,3 +227,14 @@ def test_failures_name_items_and_messages_only():
     assert 'SECRET' not in repr(failures)
     assert environments_failures(created) == {'b': 'HTTP 400: quota refused'}
     assert environments_failures([{'results': [], 'skipped': True}]) == {}
+
+
+def test_failures_never_repeat_a_token_a_message_quotes():
+    token = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.' + 'K7' * 32
+    results = {'results': [
+        {'failed': True, 'item': {'name': 'broken'}, 'msg': 'HTTP 201: not JSON: {"tokenManagementToken": "%s' % token[:70]},
+        {'failed': True, 'item': {'name': 'echo'}, 'msg': 'HTTP 500: header Api-Token %s and the secret %s' % (token, token[-64:])},
+    ]}
+    failures = environments_failures(results)
+    assert failures == {'broken': 'HTTP 201: not JSON: {"tokenManagementToken": "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****',
+                        'echo': 'HTTP 500: header Api-Token dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.**** and the secret ****'}

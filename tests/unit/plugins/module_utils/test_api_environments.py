@@ -62,15 +62,38 @@ def test_auth_failures_name_the_scope(status, scope):
 
 
 def test_pagination_follows_next_page_key_and_sends_nothing_else_with_it():
-    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c"}]}')]
+    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a", "storage": {}}]}'),
+             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b", "storage": {}}]}'),
+             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c", "storage": {}}]}')]
     client, dummy, dummy2 = make_client(pages)
     environments, total = api.list_environments(client, filter_expression='name(x)', include_storage=True, sort='name')
     assert [e['id'] for e in environments] == ['a', 'b', 'c'] and total == 3
     calls = client.session.calls
     assert calls[0]['params'] == {'pageSize': 1000, 'sort': 'name', 'filter': 'name(x)', 'includeStorageInfo': 'true'}
     assert calls[1]['params'] == {'nextPageKey': 'K1'} and calls[2]['params'] == {'nextPageKey': 'K2'}
+
+
+def test_a_later_page_without_the_asked_sections_is_completed_environment_by_environment():
+    # A nextPageKey that does not carry the include flags: page 2 comes without quotas and storage.
+    pages = [ok('{"nextPageKey": "K1", "environments": [{"id": "a", "quotas": {}, "storage": {}}]}'),
+             ok('{"nextPageKey": null, "environments": [{"id": "b"}, {"id": "gone"}]}'),
+             ok('{"id": "b", "quotas": {"hostUnits": {"maxLimit": 5}}, "storage": {}}'),
+             FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}')]
+    client, dummy, dummy2 = make_client(pages)
+    environments, dummy3 = api.list_environments(client, include_consumption=True, include_storage=True)
+    assert environments == [{'id': 'a', 'quotas': {}, 'storage': {}},
+                            {'id': 'b', 'quotas': {'hostUnits': {'maxLimit': 5}}, 'storage': {}}]
+    calls = client.session.calls
+    assert [call['url'].rsplit('/', 1)[-1] for call in calls] == ['environments', 'environments', 'b', 'gone']
+    assert calls[2]['params'] == {'includeConsumptionInfo': 'true', 'includeStorageInfo': 'true'}
+
+
+def test_pages_that_carry_the_asked_sections_cost_no_extra_request():
+    pages = [ok('{"nextPageKey": "K1", "environments": [{"id": "a", "quotas": {}}]}'),
+             ok('{"nextPageKey": null, "environments": [{"id": "b", "quotas": null}]}')]
+    client, dummy, dummy2 = make_client(pages)
+    environments, dummy3 = api.list_environments(client, include_consumption=True)
+    assert [e['id'] for e in environments] == ['a', 'b'] and len(client.session.calls) == 2
 
 
 def test_uncached_consumption_wins_over_cached():
@@ -188,3 +211,31 @@ def test_a_creating_put_whose_answer_is_lost_is_sent_again():
     client, dummy, dummy2 = make_client([requests.exceptions.ReadTimeout('Read timed out'), FakeResponse(204)])
     assert api.create_environment_with_id(client, 'c1', {'name': 'a'}, create_token=True) == (False, None)
     assert len(client.session.calls) == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Token-management token of an environment
+
+def test_mint_token_management_token_posts_name_and_expiry_and_returns_the_token():
+    client, dummy, dummy2 = make_client([ok('{"token": "dt0c01.MINTED.SECRET"}', 201)])
+    assert api.mint_token_management_token(client, 'env/1', 'ansible', 300) == 'dt0c01.MINTED.SECRET'
+    (call,) = client.session.calls
+    assert (call['method'], call['url']) == ('POST', 'https://dt.example.com/api/cluster/v2/environments/env%2F1/tokenManagementToken')
+    assert call['json'] == {'name': 'ansible', 'expiresIn': {'value': 300, 'unit': 'SECONDS'}}
+
+
+def test_mint_names_its_scope_when_refused_and_is_never_sent_twice_blindly():
+    client, dummy, dummy2 = make_client([FakeResponse(403, '{"error": {"code": 403, "message": "Forbidden"}}')])
+    with pytest.raises(DynatraceError, match='EnvironmentTokenManagement'):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)
+    client, dummy, dummy2 = make_client([requests.exceptions.ReadTimeout('Read timed out'), ok('{"token": "t"}', 201)])
+    with pytest.raises(ResponseLostError):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)
+    assert len(client.session.calls) == 1
+
+
+@pytest.mark.parametrize('body', ['{}', '[]', ''])
+def test_a_mint_answer_without_a_token_is_a_clear_error(body):
+    client, dummy, dummy2 = make_client([ok(body, 201)])
+    with pytest.raises(DynatraceError, match='carries no token'):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)

@@ -1,0 +1,39 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The filter behind playbooks/export.yml: a cluster's environments as the environments role's list.
+
+Documentation: environments_export.yml next to this file (ansible-doc -t filter clusterops.dynatrace.environments_export).
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.collections import is_sequence
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_export import (
+    ExportError, export_environments,
+)
+
+
+def environments_export(environments, ids=True):
+    """The `environments_list` items of the environments dynatrace_environment_info returned."""
+    if isinstance(environments, dict) and 'environments' in environments:
+        environments = environments['environments']  # the whole registered result was passed
+    if isinstance(environments, (dict, str)) or not is_sequence(environments):
+        raise AnsibleFilterError('environments_export takes the environments list of dynatrace_environment_info, got %s'
+                                 % type(environments).__name__)
+    for environment in environments:
+        if not isinstance(environment, dict) or not environment.get('name') or not environment.get('environment_id'):
+            raise AnsibleFilterError('environments_export takes environments with name and environment_id, as '
+                                     'dynatrace_environment_info returns them, got %r' % (environment,))
+    try:
+        return export_environments(list(environments), include_ids=bool(ids))
+    except ExportError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
+class FilterModule(object):
+    """The export filter of clusterops.dynatrace."""
+
+    def filters(self):
+        return {'environments_export': environments_export}

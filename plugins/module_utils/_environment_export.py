@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A cluster's environments as `environments_list` items of the environments role: the pure model of the export.
+
+INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
+signatures and behaviour may change in any release without notice.
+
+Input: the `environments` of dynatrace_environment_info (the options shape: snake_case, `enabled`,
+`unlimited`, no usage or read-only field). Output: the items the role reads, in a stable order and
+with stable keys, so that exporting an unchanged cluster twice gives the same file, byte for byte.
+No client, no request.
+"""
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
+    SECTIONS, UNLIMITED, section_limits,
+)
+
+# Keys of an exported item, in the order they are written.
+ITEM_KEYS = ('name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage')
+
+
+class ExportError(ValueError):
+    """The environments cannot be written as a list the role accepts; the message says why and what to do."""
+
+
+def _limits(section, values):
+    """One section with only the settable limits, in the order of the LIMITS table; unlimited as 'unlimited'."""
+    exported = {}
+    for option, limit in section_limits(section).items():
+        settings = (values or {}).get(option)
+        if isinstance(settings, dict):
+            exported[option] = dict((field, UNLIMITED if settings.get(field) is None else settings[field])
+                                    for field in limit.fields)
+    return exported
+
+
+def export_item(environment, include_ids=True):
+    """The role's item of one environment (options shape in, options shape out, keys in ITEM_KEYS order)."""
+    item = {'name': environment['name']}
+    if include_ids:
+        item['environment_id'] = environment['environment_id']
+    item['enabled'] = bool(environment.get('enabled', True))
+    item['trial'] = bool(environment.get('trial'))
+    item['tags'] = sorted(environment.get('tags') or [])  # a set on the server: sorted, the file is stable
+    for section in SECTIONS:
+        if environment.get(section) is not None:
+            item[section] = _limits(section, environment[section])
+    return item
+
+
+def _shared_names(environments):
+    seen, shared = {}, {}
+    for environment in environments:
+        seen.setdefault(environment.get('name'), []).append(environment.get('environment_id'))
+    for name, ids in seen.items():
+        if len(ids) > 1:
+            shared[name] = ids
+    return shared
+
+
+def export_environments(environments, include_ids=True):
+    """The `environments_list` of these environments: sorted by name (then id), one item each.
+
+    Without ids the role matches items by name, so environments that share a name cannot be told apart:
+    that is refused, naming them, rather than written as a list the role would reject or misapply.
+    """
+    if not include_ids:
+        shared = _shared_names(environments)
+        if shared:
+            raise ExportError('these names are shared by several environments, which only their ids tell apart: %s. '
+                              'Export with ids, or rename them first.'
+                              % '; '.join('%s (%s)' % (name, ', '.join(sorted(ids))) for name, ids in sorted(shared.items())))
+    ordered = sorted(environments, key=lambda environment: (environment['name'], environment.get('environment_id') or ''))
+    return [export_item(environment, include_ids) for environment in ordered]

@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+---
+module: dynatrace_user_group
+short_description: Manage a Dynatrace Managed user group and its environment permissions, by environment name
+version_added: 1.0.0
+description:
+  - Makes one user group of a Dynatrace Managed cluster hold what the task says, through the Cluster API v1
+    (C(/api/v1.0/onpremise/groups)). Needs a cluster token with scope C(ServiceProviderAPI).
+  - The group is found by its exact O(name). Its environment permissions are declared per environment by
+    B(name) or id in O(permissions); the names are resolved with one environments listing for the whole task, and
+    an unknown or ambiguous name fails before anything is written, naming it.
+  - With O(permissions_mode=merge) (the default) the declared permissions are added and everything else on the
+    group is kept, so several playbooks (one per team) can each add their environment to one shared group. With
+    O(permissions_mode=replace) the group holds exactly the declared permissions.
+  - The cluster adds C(VIEWER) for every environment that has any other permission, and may add
+    C(VIEW_SECURITY_PROBLEMS) next to it. Neither is ever reported as drift, so re-runs stay unchanged.
+  - Every update is a read-modify-write of the whole group from a fresh read (the API replaces a group as a whole),
+    so LDAP and SSO mappings, roles and the permissions of other environments are sent back as they were.
+  - When the group appears between the read and the create (another run created it; the API answers 406), it is
+    read again and adopted, and the permissions are applied as an update. There is never a second group.
+  - "Requests per run (E is one request per 1000 environments of the cluster, read when the task declares
+    O(permissions) or the group holds some): steady state E + 1 (the environments listing and one groups read);
+    an update E + 2 (plus the PUT of the whole group); a creation E + 2 (plus the POST); a creation that loses the
+    race E + 4 (POST answered 406, the groups read again, the PUT). O(state=absent): 2 (the groups read and the
+    DELETE), 1 when the group does not exist, plus E with C(--diff) when the group holds permissions. Check mode
+    sends the reads only."
+author:
+  - ClusterOps platform engineering (@clusterops)
+extends_documentation_fragment:
+  - clusterops.dynatrace.connection
+attributes:
+  check_mode:
+    support: full
+    description: Sends no write request and reports the same C(changed) and C(diff) as a real run.
+  diff_mode:
+    support: full
+    description: Shows the permissions of each changed environment, by environment name, before and after.
+options:
+  name:
+    description:
+      - The group name, compared exactly. The cluster compares names without case, so a group whose name differs
+        only in case makes the module fail with the existing name.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the group when it is absent and applies the options.
+      - V(absent) deletes the group (its members lose what it grants). O(permissions), O(ldap_group_names) and
+        O(sso_group_names) are not allowed with it.
+    type: str
+    choices: [present, absent]
+    default: present
+  permissions:
+    description:
+      - Environment permissions, one entry per environment. Each environment may be listed once.
+      - Leave it out to leave the permissions alone. With O(permissions_mode=replace), V([]) removes them all.
+    type: list
+    elements: dict
+    suboptions:
+      environment:
+        description:
+          - The environment, by exact name or by id. A name that several environments carry is refused; give the
+            id then.
+        type: str
+        required: true
+      permissions:
+        description:
+          - The permissions on that environment. C(VIEWER) is added with any other permission (the cluster needs it).
+          - With O(permissions[].state=present), at least one.
+          - With O(permissions[].state=absent), the permissions to take away; all of them when left out. Taking
+            C(VIEWER) away takes every permission of the environment away.
+        type: list
+        elements: str
+        choices: [VIEWER, MANAGE_SETTINGS, AGENT_INSTALL, LOG_VIEWER, VIEW_SENSITIVE_REQUEST_DATA,
+                  CONFIGURE_REQUEST_CAPTURE_DATA, REPLAY_SESSION_DATA, REPLAY_SESSION_DATA_WITHOUT_MASKING,
+                  MANAGE_SECURITY_PROBLEMS, VIEW_SECURITY_PROBLEMS]
+      state:
+        description:
+          - V(present) grants the permissions; V(absent) takes them away from this environment.
+        type: str
+        choices: [present, absent]
+        default: present
+  permissions_mode:
+    description:
+      - V(merge) adds (and, for entries with O(permissions[].state=absent), takes away) the declared permissions
+        and keeps every other permission of the group.
+      - V(replace) makes the group hold exactly the declared permissions; environments not listed lose theirs.
+    type: str
+    choices: [merge, replace]
+    default: merge
+  ldap_group_names:
+    description:
+      - The LDAP groups mapped to this group. When given, the group holds exactly these (order does not matter);
+        when left out, they are kept.
+    type: list
+    elements: str
+  sso_group_names:
+    description:
+      - The SSO groups mapped to this group (without them the cluster maps by group name). When given, the group
+        holds exactly these; when left out, they are kept.
+    type: list
+    elements: str
+notes:
+  - Management-zone permissions, users and the cluster-administrator and account roles are not managed; a group's
+    roles are kept on every update.
+  - Two runs that change one group at the same moment can overwrite each other (the API has no version check);
+    the next run of the one that lost restores its permissions. Run plays that share a group one after the other.
+seealso:
+  - module: clusterops.dynatrace.dynatrace_user_group_info
+  - module: clusterops.dynatrace.dynatrace_environment
+'''
+
+EXAMPLES = r'''
+- name: Let the payments team see its environment and change its settings
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: team-payments
+    ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+    permissions:
+      - environment: payments-prod
+        permissions: [VIEWER, MANAGE_SETTINGS]
+      - environment: payments-staging
+        permissions: [MANAGE_SETTINGS, AGENT_INSTALL, LOG_VIEWER]
+
+# One shared group, many playbooks: each adds its own environment and keeps the rest.
+- name: Add this team's environment to the shared viewers group
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: all-viewers
+    permissions:
+      - environment: "{{ team_environment }}"
+        permissions: [VIEWER]
+
+- name: Take an environment that is being retired out of the shared group
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: all-viewers
+    permissions:
+      - environment: legacy-batch
+        state: absent
+
+- name: The auditors hold exactly this, nothing else
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: auditors
+    sso_group_names: [dynatrace-auditors]
+    permissions_mode: replace
+    permissions:
+      - environment: payments-prod
+        permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
+
+- name: Delete a group
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: contractors-2023
+    state: absent
+'''
+
+RETURN = r'''
+group_id:
+  description: The id of the group (null in check mode for a group that would be created, and when it is absent).
+  returned: always
+  type: str
+  sample: 6f8d0a62-5f1e-4bd8-9a1c-0a5e0b2a7d11
+group:
+  description:
+    - The group after the task, in the option shape (C(name), C(permissions) by environment name, C(ldap_group_names),
+      C(sso_group_names)); empty when it is absent. Permissions include what the cluster added (C(VIEWER),
+      C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is named by its id.
+  returned: always
+  type: dict
+  sample:
+    name: team-payments
+    permissions:
+      - environment: payments-prod
+        permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
+    ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+    sso_group_names: []
+diff:
+  description: The permissions of each changed environment by name, and changed name lists, before and after.
+  returned: changed
+  type: dict
+  sample:
+    before:
+      permissions:
+        payments-prod: []
+    after:
+      permissions:
+        payments-prod: [VIEWER, MANAGE_SETTINGS]
+retries:
+  description: Requests sent again after a transient failure.
+  returned: always
+  type: int
+  sample: 0
+waited_seconds:
+  description: Seconds spent waiting before retries.
+  returned: always
+  type: float
+  sample: 0.0
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group import (
+    ENTRY_STATES, MODES, PERMISSIONS, validate_group_options,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import ensure_user_group
+
+
+def argument_spec():
+    entry = dict(
+        environment=dict(type='str', required=True),
+        permissions=dict(type='list', elements='str', choices=list(PERMISSIONS)),
+        state=dict(type='str', choices=list(ENTRY_STATES), default='present'),
+    )
+    return connection_argument_spec(
+        name=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        permissions=dict(type='list', elements='dict', options=entry),
+        permissions_mode=dict(type='str', choices=list(MODES), default='merge'),
+        ldap_group_names=dict(type='list', elements='str'),
+        sso_group_names=dict(type='list', elements='str'),
+    )
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    run(module, lambda client: ensure_user_group(client, module.params, check_mode=module.check_mode,
+                                                 diff=module._diff, warn=module.warn),
+        input_errors=validate_group_options(module.params))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,132 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+---
+module: dynatrace_user_group_info
+short_description: List Dynatrace Managed user groups with their permissions by environment name
+version_added: 1.0.0
+description:
+  - Lists the user groups of a Dynatrace Managed cluster through the Cluster API v1 (C(/api/v1.0/onpremise/groups)),
+    or the one of exact O(name). Needs a cluster token with scope C(ServiceProviderAPI).
+  - Each group is returned in the option shape of M(clusterops.dynatrace.dynatrace_user_group) (C(name),
+    C(permissions), C(ldap_group_names), C(sso_group_names)), with environment ids translated to names, so the
+    output can be fed back as input, for example to copy the groups of one cluster to another.
+  - "Requests per run: 1 (the groups read), plus one request per 1000 environments when a returned group holds
+    permissions (the environments listing that names them)."
+author:
+  - ClusterOps platform engineering (@clusterops)
+extends_documentation_fragment:
+  - clusterops.dynatrace.connection
+attributes:
+  check_mode:
+    support: full
+    description: Reads only, so check mode runs the same requests and returns the same result.
+  diff_mode:
+    support: none
+    description: Changes nothing, so there is nothing to show.
+options:
+  name:
+    description:
+      - Only the group of exactly this name. An unknown name gives an empty RV(groups), not an error.
+    type: str
+notes:
+  - An environment whose name several environments carry, or that no longer exists, is given by its id.
+  - Permissions include what the cluster added by itself (C(VIEWER), C(VIEW_SECURITY_PROBLEMS)).
+seealso:
+  - module: clusterops.dynatrace.dynatrace_user_group
+'''
+
+EXAMPLES = r'''
+- name: Read one group
+  clusterops.dynatrace.dynatrace_user_group_info:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: team-payments
+  register: payments
+
+- name: Show who may change the settings of which environment
+  ansible.builtin.debug:
+    msg: "{{ payments.groups[0].permissions | selectattr('permissions', 'contains', 'MANAGE_SETTINGS')
+             | map(attribute='environment') | list }}"
+
+# Copy every group of one cluster to another whose environments carry the same names.
+- name: Read the groups of the old cluster
+  clusterops.dynatrace.dynatrace_user_group_info:
+    url: https://dynatrace-old.example.com
+    api_token: "{{ vault_old_cluster_token }}"
+  register: old_groups
+
+- name: Create them on the new cluster, holding exactly the same permissions
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace-new.example.com
+    api_token: "{{ vault_new_cluster_token }}"
+    name: "{{ item.name }}"
+    permissions: "{{ item.permissions }}"
+    permissions_mode: replace
+    ldap_group_names: "{{ item.ldap_group_names }}"
+    sso_group_names: "{{ item.sso_group_names }}"
+  loop: "{{ old_groups.groups }}"
+  loop_control:
+    label: "{{ item.name }}"
+'''
+
+RETURN = r'''
+groups:
+  description:
+    - The groups, sorted by name, each with the options of M(clusterops.dynatrace.dynatrace_user_group).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: team-payments
+      permissions:
+        - environment: payments-prod
+          permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
+      ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+      sso_group_names: []
+group_details:
+  description:
+    - By group name, what a group has beyond the options of M(clusterops.dynatrace.dynatrace_user_group)
+      (C(id), C(is_cluster_admin_group), C(access_account), C(manage_account)).
+  returned: always
+  type: dict
+  sample:
+    team-payments:
+      id: 6f8d0a62-5f1e-4bd8-9a1c-0a5e0b2a7d11
+      is_cluster_admin_group: false
+      access_account: false
+      manage_account: false
+retries:
+  description: Requests sent again after a transient failure.
+  returned: always
+  type: int
+  sample: 0
+waited_seconds:
+  description: Seconds spent waiting before retries.
+  returned: always
+  type: float
+  sample: 0.0
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_info import (
+    user_group_info, validate_info_options,
+)
+
+
+def argument_spec():
+    return connection_argument_spec(name=dict(type='str'))
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    run(module, lambda client: user_group_info(client, module.params), input_errors=validate_info_options(module.params))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,181 @@
+"""playbooks/export.yml and the environments role, round trip: export A, apply to an empty B, export B.
+
+Both emulators run under the same reading of the unknowns (unlimited storage read back as null or as 0,
+a nextPageKey that keeps or drops the include flags), once per reading.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from tests.emulator.pytest_plugin import READINGS
+from tests.integration.runner import VERBOSITY_ENV, _append_output_log, ansible_env
+
+PLAYBOOKS = Path(__file__).resolve().parents[2] / 'playbooks'
+ENVIRONMENTS = '/api/cluster/v2/environments'
+ANSIBLE_PLAYBOOK = str(Path(sys.executable).parent / 'ansible-playbook')
+
+# Valid under the default license (Davis data units: no customMetrics or logMonitoring quota) and the
+# current cluster version (rumNonAggregatedDataRetention, no Log Monitoring storage).
+SIZED = {
+    'quotas': {'hostUnits': {'maxLimit': 50}, 'demUnits': {'monthlyLimit': 2000, 'annualLimit': None},
+               'userSessions': {'totalMonthlyLimit': 100000, 'totalAnnualLimit': 1000000},
+               'syntheticMonitors': {'monthlyLimit': 500, 'annualLimit': 6000},
+               'davisDataUnits': {'monthlyLimit': 100000, 'annualLimit': None}},
+    'storage': {'transactionStorage': {'maxLimit': 107374182400}, 'symbolFilesFromMobileApps': {'maxLimit': 1024},
+                'serviceRequestLevelRetention': {'maxLimitInDays': 35},
+                'serviceCodeLevelRetention': {'maxLimitInDays': 10},
+                'realUserMonitoringRetention': {'maxLimitInDays': 20},
+                'syntheticMonitoringRetention': {'maxLimitInDays': 7},
+                'sessionReplayRetention': {'maxLimitInDays': 3},
+                'rumNonAggregatedDataRetention': {'maxLimitInDays': 100},
+                'userActionsPerMinute': {'maxLimit': 5000}, 'transactionTrafficQuota': {'maxLimit': 2000}},
+}
+FIXTURE = [
+    dict(name='team-payments', tags=['stage:prod', 'department:finance'], **SIZED),
+    dict(name='Team (Search), EU', trial=True, tags=['department:search']),
+    dict(name="O'Neil lab \\ Zürich", state='DISABLED', quotas={'hostUnits': {'maxLimit': 0}}),
+    dict(name='archive', state='DISABLED', trial=True, storage={'userActionsPerMinute': {'maxLimit': None}}),
+]
+
+
+def api_create(emulator, body):
+    answer = requests.post(emulator.url + ENVIRONMENTS, json=body, timeout=10,
+                           headers={'Authorization': 'Api-Token ' + emulator.token})
+    assert answer.status_code == 201, answer.text
+    return answer.json()['id']
+
+
+def seed_cluster(emulator, namesake=True):
+    for body in FIXTURE:
+        api_create(emulator, body)
+    if namesake:
+        api_create(emulator, dict(name='team-payments', tags=['stage:dev']))  # a second one of that name
+    emulator.seed(6, name_prefix='seeded')
+
+
+def playbook(path, emulator, *extra):
+    command = [ANSIBLE_PLAYBOOK, '-i', 'localhost,', '-c', 'local', str(path)] + list(extra)
+    verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)  # the -vvv pass of tests/tools/verbose-secrets.sh
+    command += ['-' + 'v' * verbosity] if verbosity else []
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+                               env=ansible_env(emulator, stdout_callback='default'))
+    _append_output_log(command, completed)
+    return completed
+
+
+def recap(completed):
+    """{'ok': n, 'changed': n, 'failed': n} of localhost from the PLAY RECAP."""
+    line = [line for line in completed.stdout.splitlines() if line.startswith('localhost') and 'ok=' in line][-1]
+    return dict((key, int(value)) for key, value in (part.split('=') for part in line.split()[2:]) if value.isdigit())
+
+
+def export(emulator, path, *extra):
+    completed = playbook(PLAYBOOKS / 'export.yml', emulator, '-e', 'export_file=%s' % path, *extra)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    return completed
+
+
+def apply(emulator, vars_file, folder, update_existing=False):
+    play = [{'name': 'Apply an exported vars file', 'hosts': 'localhost', 'gather_facts': False,
+             'vars_files': [str(vars_file)],
+             'roles': [{'role': 'clusterops.dynatrace.environments',
+                        'vars': {'environments_update_existing': update_existing}}]}]
+    path = Path(folder) / 'apply.yml'
+    path.write_text(yaml.safe_dump(play, sort_keys=False))
+    completed = playbook(path, emulator)
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    return completed
+
+
+@pytest.mark.parametrize('reading', sorted(READINGS))
+def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(
+        emulator, emulator_factory, tmp_path, reading):
+    emulator.configure(**READINGS[reading])
+    seed_cluster(emulator)
+    target = emulator_factory(**READINGS[reading])
+    emulator.clear_requests()
+    first = export(emulator, tmp_path / 'a.yml')
+    assert recap(first)['changed'] == 1
+    assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [('GET', ENVIRONMENTS)]
+    exported = yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list']
+    assert len(exported) == len(FIXTURE) + 1 + 6
+    assert [item['name'] for item in exported] == sorted(item['name'] for item in exported)
+
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    export(target, tmp_path / 'b.yml')
+    # The ids were exported, so B has the very same ids, and the files are identical byte for byte.
+    assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
+
+    target.clear_requests()
+    again = apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True)
+    assert recap(again)['changed'] == 0, again.stdout[-4000:]
+    assert [entry['method'] for entry in target.requests()] == ['GET']
+    # Exporting an unchanged cluster again leaves the file alone.
+    assert recap(export(emulator, tmp_path / 'a.yml'))['changed'] == 0
+
+
+def test_the_exported_file_is_the_shape_the_role_reads(emulator, tmp_path):
+    seed_cluster(emulator)
+    export(emulator, tmp_path / 'a.yml')
+    text = (tmp_path / 'a.yml').read_text()
+    assert text.startswith('---\n# Environments of a Dynatrace Managed cluster')
+    items = yaml.safe_load(text)['environments_list']
+    payments = [item for item in items if item['name'] == 'team-payments' and 'stage:prod' in item['tags']][0]
+    assert list(payments) == ['name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage']
+    assert payments['tags'] == ['department:finance', 'stage:prod']
+    assert payments['quotas'] == {
+        'host_units': {'max_limit': 50}, 'dem_units': {'monthly_limit': 2000, 'annual_limit': 'unlimited'},
+        'user_sessions': {'total_monthly_limit': 100000, 'total_annual_limit': 1000000},
+        'synthetic_monitors': {'monthly_limit': 500, 'annual_limit': 6000},
+        'davis_data_units': {'monthly_limit': 100000, 'annual_limit': 'unlimited'}}
+    assert payments['storage']['transaction_storage'] == {'max_limit': 107374182400}
+    assert payments['storage']['rum_non_aggregated_data_retention'] == {'max_limit_in_days': 100}
+    assert 'log_monitoring_retention' not in payments['storage']  # not in the current cluster version's schema
+    for usage in ('current_usage', 'currentUsage', 'consumed', 'currently_used', 'creation', 'token'):
+        assert usage not in text.lower()
+    assert emulator.token.rsplit('.', 1)[-1] not in text
+
+
+def test_round_trip_without_ids(emulator, emulator_factory, tmp_path):
+    seed_cluster(emulator, namesake=False)
+    target = emulator_factory()
+    export(emulator, tmp_path / 'a.yml', '-e', 'export_ids=false')
+    assert 'environment_id' not in (tmp_path / 'a.yml').read_text()
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    export(target, tmp_path / 'b.yml', '-e', 'export_ids=false')
+    assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
+    source_ids = set(item['id'] for item in emulator.environments())
+    assert not source_ids & set(item['id'] for item in target.environments())  # B picked its own ids
+    target.clear_requests()
+    assert recap(apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True))['changed'] == 0
+    assert [entry['method'] for entry in target.requests()] == ['GET']
+
+
+def test_without_ids_shared_names_are_refused_and_nothing_is_written(emulator, tmp_path):
+    seed_cluster(emulator)
+    completed = playbook(PLAYBOOKS / 'export.yml', emulator, '-e', 'export_file=%s' % (tmp_path / 'a.yml'),
+                         '-e', 'export_ids=false')
+    assert completed.returncode != 0
+    assert 'these names are shared by several environments' in completed.stdout and 'team-payments (' in completed.stdout
+    assert not (tmp_path / 'a.yml').exists()
+
+
+def test_dps_cluster_export_says_to_leave_quotas_out(emulator, tmp_path):
+    seed_cluster(emulator, namesake=False)
+    emulator.configure(license='dps')
+    failed = playbook(PLAYBOOKS / 'export.yml', emulator, '-e', 'export_file=%s' % (tmp_path / 'a.yml'))
+    assert failed.returncode != 0 and 'Run the export with -e export_quotas=false' in failed.stdout, failed.stdout
+    export(emulator, tmp_path / 'a.yml', '-e', 'export_quotas=false')
+    assert 'quotas' not in (tmp_path / 'a.yml').read_text()
+
+
+def test_export_file_is_required(emulator):
+    completed = playbook(PLAYBOOKS / 'export.yml', emulator)
+    assert completed.returncode != 0 and 'Set export_file to the path of the vars file' in completed.stdout
+    assert emulator.requests() == []

@@ -1,0 +1,61 @@
+"""A stand-in for _api_groups: groups in a list, every call recorded, races and lost answers scripted.
+
+Used with harness.run_main and harness.FakeEnvironmentsApi; tests/integration runs the same modules against the emulator.
+"""
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import ResponseLostError
+
+
+class FakeGroupsApi:
+    """`posts` lists what each POST does: 'ok', 'empty' (created, empty answer), 'race' (another run created
+    `race_group` first: 406), 'taken' (406, no group), 'lost-created' or 'lost-not-created'."""
+
+    def __init__(self, groups=(), posts=(), race_group=None):
+        self.groups = [dict(group) for group in groups]
+        self.posts = list(posts)
+        self.race_group = race_group
+        self.calls = []
+
+    def install(self, monkeypatch):
+        for name in ('list_groups', 'get_group', 'create_group', 'update_group', 'delete_group'):
+            monkeypatch.setattr(_api_groups, name, getattr(self, name))
+        return self
+
+    def kinds(self):
+        return [call[0] for call in self.calls]
+
+    def list_groups(self, client):
+        self.calls.append(('list',))
+        return [dict(group) for group in self.groups]
+
+    def get_group(self, client, group_id):
+        self.calls.append(('get', group_id))
+        found = [group for group in self.groups if group['id'] == group_id]
+        return dict(found[0]) if found else None
+
+    def create_group(self, client, body):
+        self.calls.append(('post', body))
+        outcome = self.posts.pop(0) if self.posts else 'ok'
+        if outcome == 'race':
+            self.groups.append(dict(self.race_group))
+        if outcome in ('race', 'taken'):
+            raise _api_groups.GroupNameTakenError('taken', status=406, method='POST', path=_api_groups.GROUPS_PATH)
+        if outcome == 'lost-not-created':
+            raise ResponseLostError('no answer', method='POST', path=_api_groups.GROUPS_PATH)
+        group = dict(body, id='new%d' % len(self.groups))
+        self.groups.append(group)
+        if outcome == 'lost-created':
+            raise ResponseLostError('no answer', method='POST', path=_api_groups.GROUPS_PATH)
+        return None if outcome == 'empty' else dict(group)
+
+    def update_group(self, client, body):
+        self.calls.append(('put', body))
+        self.groups = [dict(body) if group['id'] == body['id'] else group for group in self.groups]
+        return dict(body)
+
+    def delete_group(self, client, group_id):
+        self.calls.append(('delete', group_id))
+        before = len(self.groups)
+        self.groups = [group for group in self.groups if group['id'] != group_id]
+        return len(self.groups) < before

@@ -1,0 +1,179 @@
+"""Unit tests of dynatrace_user_group and grant_environment: call by call, races and lost answers.
+
+The API layer is stubbed (groups_fakes.FakeGroupsApi, harness.FakeEnvironmentsApi); tests/integration runs the
+module against the emulator.
+"""
+
+import pytest
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import grant_environment
+from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_user_group as module
+from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
+from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
+
+ENVS = [environment('prod', env_id='p1'), environment('dev', env_id='d1')]
+TEAM = {'id': 'g1', 'name': 'team', 'isClusterAdminGroup': False, 'ldapGroupNames': ['cn=team'], 'ssoGroupNames': [],
+        'hasManageAccountAndViewProductNewsRoles': True,
+        'accessRight': {'VIEWER': ['p1'], 'MANAGE_SETTINGS': ['p1'], 'VIEW_SECURITY_PROBLEMS': ['p1']}}
+GRANT_DEV = [dict(environment='dev', permissions=['LOG_VIEWER'])]
+
+
+def install(monkeypatch, groups=(), **fakes):
+    return FakeEnvironmentsApi(ENVS).install(monkeypatch), FakeGroupsApi(groups, **fakes).install(monkeypatch)
+
+
+def run(monkeypatch, check_mode=False, **args):
+    return run_main(monkeypatch, module, args, check_mode=check_mode)
+
+
+def test_create_reads_the_environments_once_then_the_groups_then_posts(monkeypatch):
+    envs, groups = install(monkeypatch)
+    result, warnings = run(monkeypatch, name='new', permissions=GRANT_DEV + [dict(environment='p1', permissions=['VIEWER'])])
+    assert result['changed'] is True and warnings == []
+    assert [call[0] for call in envs.calls] == ['list'] and groups.kinds() == ['list', 'post']
+    assert groups.calls[1][1]['accessRight'] == {'LOG_VIEWER': ['d1'], 'VIEWER': ['d1', 'p1']}
+    assert result['group_id'] == 'new0' and result['diff']['after']['permissions'] == {
+        'dev': ['VIEWER', 'LOG_VIEWER'], 'prod': ['VIEWER']}
+
+
+def test_steady_state_writes_nothing(monkeypatch):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, name='team', permissions=[dict(environment='prod', permissions=['MANAGE_SETTINGS'])])
+    assert result['changed'] is False and groups.kinds() == ['list'] and 'diff' not in result
+    assert result['group']['permissions'] == [
+        {'environment': 'prod', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']}]
+
+
+def test_update_sends_the_whole_group_with_its_roles(monkeypatch):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, name='team', permissions=GRANT_DEV)
+    assert result['changed'] is True and groups.kinds() == ['list', 'put']
+    body = groups.calls[1][1]
+    assert body['id'] == 'g1' and body['isManageAccount'] is True and body['ldapGroupNames'] == ['cn=team']
+    assert body['accessRight']['MANAGE_SETTINGS'] == ['p1'] and body['accessRight']['LOG_VIEWER'] == ['d1']
+
+
+def test_check_mode_reads_only(monkeypatch):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, check_mode=True, name='team', permissions=GRANT_DEV)
+    assert result['changed'] is True and groups.kinds() == ['list']
+    result, dummy = run(monkeypatch, check_mode=True, name='team', state='absent')
+    assert result['changed'] is True and groups.kinds() == ['list', 'list']
+
+
+def test_without_permissions_and_a_group_that_holds_none_the_environments_are_not_read(monkeypatch):
+    envs, groups = install(monkeypatch, [dict(TEAM, accessRight={})])
+    result, dummy = run(monkeypatch, name='team', ldap_group_names=['cn=team'])
+    assert result['changed'] is False and envs.calls == []
+
+
+def test_a_race_on_create_adopts_the_group_and_updates_it(monkeypatch):
+    other = dict(TEAM, id='g9', name='new')
+    envs, groups = install(monkeypatch, posts=['race'], race_group=other)
+    result, warnings = run(monkeypatch, name='new', permissions=GRANT_DEV)
+    assert groups.kinds() == ['list', 'post', 'list', 'put'] and len(groups.groups) == 1
+    assert result['group_id'] == 'g9' and 'adopted' in warnings[0]
+    assert groups.calls[3][1]['accessRight']['MANAGE_SETTINGS'] == ['p1']
+
+
+def test_a_race_on_create_of_a_group_without_permissions_names_its_environments(monkeypatch):
+    envs, groups = install(monkeypatch, posts=['race'], race_group=dict(TEAM, name='new'))
+    result, dummy = run(monkeypatch, name='new', sso_group_names=['s'])
+    assert [call[0] for call in envs.calls] == ['list'] and result['group']['permissions'][0]['environment'] == 'prod'
+
+
+def test_a_406_without_a_group_of_that_name_fails(monkeypatch):
+    envs, groups = install(monkeypatch, posts=['taken'])
+    result, dummy = run(monkeypatch, name='new', permissions=GRANT_DEV)
+    assert result['failed'] is True and 'no group of that name exists' in result['msg']
+    assert groups.kinds() == ['list', 'post', 'list']
+
+
+@pytest.mark.parametrize('posts, kinds', [
+    (['lost-created'], ['list', 'post', 'list']),  # it worked: adopted, and it already holds the permissions
+    (['lost-not-created', 'ok'], ['list', 'post', 'list', 'post']),
+    (['empty'], ['list', 'post', 'list']),
+])
+def test_lost_or_empty_create_answers_never_duplicate(monkeypatch, posts, kinds):
+    envs, groups = install(monkeypatch, posts=posts)
+    result, dummy = run(monkeypatch, name='new', permissions=GRANT_DEV)
+    assert result['changed'] is True and groups.kinds() == kinds and len(groups.groups) == 1
+    assert result['group_id'] == groups.groups[0]['id']
+
+
+def test_every_create_answer_lost_and_nothing_created_fails_after_two(monkeypatch):
+    envs, groups = install(monkeypatch, posts=['lost-not-created', 'lost-not-created'])
+    result, dummy = run(monkeypatch, name='new', permissions=GRANT_DEV)
+    assert result['failed'] is True and groups.kinds() == ['list', 'post', 'list', 'post', 'list']
+
+
+def test_absent_deletes_by_id(monkeypatch):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, name='team', state='absent')
+    assert result['changed'] is True and groups.kinds() == ['list', 'delete'] and envs.calls == []
+
+
+@pytest.mark.parametrize('args', [
+    dict(name='team', permissions=[dict(environment='prod', permissions=['ROOT'])]),
+    dict(name='team', state='absent', ldap_group_names=['x']),
+    dict(name=''),
+])
+def test_bad_input_fails_before_any_call(monkeypatch, args):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, **args)
+    assert result['failed'] is True and envs.calls == [] and groups.calls == []
+
+
+def test_unknown_environment_fails_after_the_listing_only(monkeypatch):
+    envs, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, name='team', permissions=[dict(environment='qa', permissions=['VIEWER'])])
+    assert result['failed'] is True and "'qa' does not exist" in result['msg'] and groups.calls == []
+
+
+def test_argument_spec_choices_come_from_the_model():
+    entry = module.argument_spec()['permissions']['options']
+    assert entry['permissions']['choices'][0] == 'VIEWER' and len(entry['permissions']['choices']) == 10
+
+
+# ------------------------------------------------------------------------------------------------
+# grant_environment: the bulk path
+
+def test_grant_environment_keeps_the_listing_current_in_place(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    listing = groups.list_groups(None)
+    outcomes = grant_environment(StubClient(), listing, 'd1', {'team': ['LOG_VIEWER'], 'new': ['VIEWER']})
+    assert [(o['group'], o['changed'], o['created']) for o in outcomes] == [('new', True, True), ('team', True, False)]
+    assert sorted(group['name'] for group in listing) == ['new', 'team']
+    assert [group for group in listing if group['name'] == 'team'][0]['accessRight']['LOG_VIEWER'] == ['d1']
+    assert grant_environment(StubClient(), listing, 'd1', {'team': ['LOG_VIEWER'], 'new': ['VIEWER']})[0]['changed'] is False
+    assert groups.kinds() == ['list', 'post', 'put']
+
+
+def test_grant_environment_adopts_a_group_created_meanwhile(monkeypatch):
+    dummy, groups = install(monkeypatch, posts=['race'], race_group=dict(TEAM, name='new'))
+    listing = []
+    (outcome,) = grant_environment(StubClient(), listing, 'd1', {'new': ['VIEWER']})
+    assert outcome['changed'] is True and outcome['created'] is False
+    assert groups.kinds() == ['post', 'list', 'put'] and [group['id'] for group in listing] == ['g1']
+
+
+def test_grant_environment_in_check_mode_sends_nothing(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    outcomes = grant_environment(StubClient(), groups.list_groups(None), 'd1', {'team': ['VIEWER']}, check_mode=True)
+    assert outcomes == [{'group': 'team', 'changed': True, 'created': False, 'before': [], 'after': ['VIEWER']}]
+    assert groups.kinds() == ['list']
+
+
+def test_grant_environment_refuses_bad_grants_first(monkeypatch):
+    dummy, groups = install(monkeypatch)
+    with pytest.raises(DynatraceError, match='unknown permission'):
+        grant_environment(StubClient(), [], 'd1', {'team': ['EVERYTHING']})
+    assert groups.calls == []
+
+
+def test_grant_environment_after_a_lost_create_answer_reports_the_create(monkeypatch):
+    dummy, groups = install(monkeypatch, posts=['lost-created'])
+    listing = []
+    (outcome,) = grant_environment(StubClient(), listing, 'd1', {'new': ['VIEWER']})
+    assert (outcome['changed'], outcome['created']) == (True, True)
+    assert groups.kinds() == ['post', 'list'] and len(listing) == 1
