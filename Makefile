@@ -31,7 +31,7 @@ help:
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make lint            ansible-lint --offline --profile production"
-	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
+	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create and check the context"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make verbose-secrets the integration suite again at -vvv; fails if a token secret shows in the output"
@@ -59,12 +59,14 @@ sanity: venv
 lint: venv tree
 	ansible-lint --offline --profile production
 
+EE_DEFINITION := execution-environment/execution-environment.yml
+
 build: venv
-	cmp -s requirements.txt meta/requirements.txt || { echo "meta/requirements.txt must be a copy of requirements.txt (see meta/execution-environment.yml)" >&2; exit 1; }
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) .tmp/ee
 	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
 	bash tests/tools/check-tarball.sh $(TARBALL)
-	ansible-builder create -f meta/execution-environment.yml --context .tmp/ee > /dev/null
+	ansible-builder create -f $(EE_DEFINITION) --context .tmp/ee > /dev/null
+	python tests/tools/check-ee-context.py $(EE_DEFINITION) .tmp/ee $(TARBALL)
 	@echo "build: execution environment build context written to .tmp/ee"
 
 importer: build
