@@ -22,15 +22,16 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make test            units, verbose-secrets, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
+	@echo "make test            units, verbose-secrets, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
-	@echo "make lint            ansible-lint --offline --profile production"
+	@echo "make matrix          smoke tests and ansible-test sanity on the oldest and newest ansible-core (tests/tools/matrix.txt)"
+	@echo "make lint            ansible-lint --profile production (installs the collection itself into .ansible/)"
 	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create and check the context"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
@@ -47,7 +48,8 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: units verbose-secrets sanity lint build importer changelog-lint molecule docs-lint docs
+test: units verbose-secrets sanity matrix lint build importer changelog-lint molecule docs-lint docs
+	@cat .tmp/matrix/results.txt
 	@echo "make test: all checks passed"
 
 units: venv tree
@@ -56,8 +58,15 @@ units: venv tree
 sanity: venv
 	bash tests/tools/sanity.sh
 
-lint: venv tree
-	ansible-lint --offline --profile production
+# The oldest and the newest ansible-core (tests/tools/matrix.txt): smoke tests and sanity; MATRIX_ONLY=<name> for one.
+matrix: venv tree
+	bash tests/tools/matrix.sh
+
+# As a contributor runs it (see .ansible-lint). Without ANSIBLE_COLLECTIONS_PATH it installs the
+# collection into .ansible/ of this checkout; with it, into the user's collections folder. The daily
+# JSON schema refresh (network) is skipped in here.
+lint: venv
+	env -u ANSIBLE_COLLECTIONS_PATH ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 ansible-lint --profile production
 
 EE_DEFINITION := execution-environment/execution-environment.yml
 

@@ -6,6 +6,9 @@ Modules run for real: a subprocess of ansible-playbook, the collection from ANSI
 Opt-in verbose pass (tests/tools/verbose-secrets.sh): CLUSTEROPS_TEST_VERBOSITY=N runs every playbook with at least
 -v * N, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends each run's command, stdout and stderr to PATH, so that the
 whole output of the suite can be scanned for secrets afterwards (tests/integration/secret_scan.py).
+
+Other ansible-core versions (tests/tools/matrix.sh): CLUSTEROPS_TEST_ANSIBLE_BIN=<venv>/bin runs ansible-playbook from
+that folder and the modules with its python; the emulator and pytest stay on the interpreter running the tests.
 """
 
 import json
@@ -20,6 +23,14 @@ import yaml
 CALLBACK_DIR = Path(__file__).resolve().parent / 'callback_plugins'
 VERBOSITY_ENV = 'CLUSTEROPS_TEST_VERBOSITY'
 OUTPUT_LOG_ENV = 'CLUSTEROPS_TEST_OUTPUT_LOG'
+ANSIBLE_BIN = Path(os.environ.get('CLUSTEROPS_TEST_ANSIBLE_BIN') or Path(sys.executable).parent)
+# The modules run on the interpreter next to ansible-playbook (it has `requests`).
+MODULE_PYTHON = str(ANSIBLE_BIN / 'python')
+
+
+def ansible_command(name):
+    """The path of an Ansible command line tool (ansible-playbook, ansible-galaxy) of the ansible-core under test."""
+    return str(ANSIBLE_BIN / name)
 
 
 class PlaybookRun:
@@ -57,7 +68,7 @@ def ansible_env(emulator=None, extra_env=None, stdout_callback='json_lines'):
         'ANSIBLE_HOST_KEY_CHECKING': '0',
         'ANSIBLE_LOCALHOST_WARNING': '0',
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_PYTHON_INTERPRETER': MODULE_PYTHON,
     })
     if emulator is not None:
         env['DYNATRACE_URL'] = emulator.url
@@ -87,7 +98,7 @@ def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, ver
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
         playbook = Path(workdir) / 'play.yml'
         playbook.write_text(yaml.safe_dump([play], sort_keys=False))
-        command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
+        command = [ansible_command('ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
         command += ['-' + 'v' * verbosity] if verbosity else []

@@ -72,7 +72,7 @@ def credential_type():
 def run_job(tmp_path, credential_type, inputs, collections_path):
     """Inject the credential, lay out the private data dir, run the job; return (status, rc, artifacts, env)."""
     pdd = tmp_path / 'pdd'
-    env, _ = awx.inject(credential_type, inputs, pdd)
+    env = awx.inject(credential_type, inputs, pdd)[0]
     awx.write_private_data_dir(pdd, PLAYBOOK, env, collections_path,
                                extravars={'awx_job_id': 42, 'token_file': str(tmp_path / 'awx-job.token')})
     completed = subprocess.run([str(BIN / 'ansible-runner'), 'run', str(pdd), '-p', 'site.yml', '--ident', 'job'],
@@ -102,7 +102,7 @@ def test_the_credential_type_is_valid_and_hides_the_token_in_the_job_environment
     # Omitted boolean (False in AWX) and omitted CA: verification on, system trust store.
     assert env['DYNATRACE_VALIDATE_CERTS'] == 'true'
     assert env['DYNATRACE_CA_PATH'] == ''
-    env, _ = awx.inject(credential_type, {'url': 'u', 'api_token': 't', 'skip_tls_verify': True}, tmp_path)
+    env = awx.inject(credential_type, {'url': 'u', 'api_token': 't', 'skip_tls_verify': True}, tmp_path)[0]
     assert env['DYNATRACE_VALIDATE_CERTS'] == 'false'
 
 
@@ -113,12 +113,12 @@ def test_an_omitted_boolean_turned_verification_off_in_the_type_this_replaces(tm
                                  {'id': 'api_token', 'type': 'string', 'label': 'Token', 'secret': True},
                                  {'id': 'validate_certs', 'type': 'boolean', 'label': 'Verify', 'default': True}]},
            'injectors': {'env': {'DYNATRACE_VALIDATE_CERTS': '{{ validate_certs }}'}}}
-    env, _ = awx.inject(old, {'url': 'u', 'api_token': 't'}, tmp_path)
+    env = awx.inject(old, {'url': 'u', 'api_token': 't'}, tmp_path)[0]
     assert env['DYNATRACE_VALIDATE_CERTS'] == 'False'
 
 
-def test_job_with_the_ca_from_the_credential_succeeds_with_verification_on(emulator_factory, credential_type,
-                                                                          installed_collection, tmp_path):
+def test_job_with_the_ca_from_the_credential_succeeds_with_verification_on(
+        emulator_factory, credential_type, installed_collection, tmp_path):
     cluster = emulator_factory(tls=True)
     inputs = {'url': cluster.url, 'api_token': cluster.token, 'ca_bundle': Path(cluster.ca_path).read_text()}
     status, rc, artifacts, env = run_job(tmp_path, credential_type, inputs, installed_collection)

@@ -39,7 +39,7 @@ def build_args(context):
 
 def check_image(definition, args):
     base = definition['images']['base_image']['name']
-    name, _, tag = base.rpartition(':') if '@' not in base else (base, '', 'digest')
+    name, tag = base.rsplit(':', 1) if ':' in base and '@' not in base else (base, 'digest' if '@' in base else '')
     if not tag or '/' in tag or tag == 'latest':
         fail('base image %s has no fixed tag' % base)
     if args.get('EE_BASE_IMAGE') != base:
@@ -68,12 +68,11 @@ def check_installs(refs, python):
              '--report', scratch + '/report.json'] + refs,
             capture_output=True, text=True, check=False, timeout=300)
         if completed.returncode:
-            fail('%s do not install on Python %s: %s' % (' '.join(refs), python,
-                                                          completed.stderr.strip().splitlines()[-1][:500]))
+            last_line = completed.stderr.strip().splitlines()[-1][:500]
+            fail('%s do not install on Python %s: %s' % (' '.join(refs), python, last_line))
         report = json.loads(Path(scratch, 'report.json').read_text())
-    return ['%s %s (Requires-Python %s)' % (item['metadata']['name'], item['metadata']['version'],
-                                           item['metadata'].get('requires_python'))
-            for item in report['install']]
+    return ['%s %s (Requires-Python %s)' % (meta['name'], meta['version'], meta.get('requires_python'))
+            for meta in (item['metadata'] for item in report['install'])]
 
 
 def check_matrix(refs, python):
@@ -95,9 +94,9 @@ def check_collection(context, tarball):
     if not shipped[0].is_file() or not filecmp.cmp(shipped[0], tarball, shallow=False):
         fail('%s is not the tarball just built (%s): is additional_build_files up to date?' % (shipped[0], tarball))
     with tempfile.TemporaryDirectory() as target:
+        install_env = {'ANSIBLE_COLLECTIONS_PATH': target, 'PATH': '/usr/bin:/bin'}
         subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', target, str(tarball)],
-                       check=True, capture_output=True, timeout=120, env={'ANSIBLE_COLLECTIONS_PATH': target,
-                                                                         'PATH': '/usr/bin:/bin'})
+                       check=True, capture_output=True, timeout=120, env=install_env)
         completed = subprocess.run([str(BIN / 'ansible-builder'), 'introspect', target], check=True,
                                    capture_output=True, text=True, timeout=120)
     python = yaml.safe_load(completed.stdout.split('\n', 1)[1])['python']
