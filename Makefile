@@ -22,10 +22,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree check test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
+	@echo "make check           quick checks before a commit: unit and emulator tests, sanity, lint, build, changelog-lint, docs-lint"
 	@echo "make test            units, verbose-secrets, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
@@ -47,6 +48,13 @@ venv:
 
 tree:
 	@bash tests/tools/collection-tree.sh
+
+# The quick part of make test (about 2 minutes once .venv and ansible-test's venvs exist): no integration
+# tests, no matrix, no molecule.
+check: venv tree
+	bash tests/tools/pytest.sh tests/unit tests/emulator/tests
+	$(MAKE) --no-print-directory sanity lint build changelog-lint docs-lint
+	@echo "make check: all checks passed"
 
 test: units verbose-secrets sanity matrix lint build importer changelog-lint molecule docs-lint docs
 	@cat .tmp/matrix/results.txt
