@@ -18,7 +18,6 @@ import pytest
 from tests.integration import awx
 from tests.integration.secret_scan import TOKEN_PATTERN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 PLAYBOOK = [{
@@ -46,17 +45,13 @@ PLAYBOOK = [{
 
 
 @pytest.fixture(scope='module')
-def installed_collection(tmp_path_factory):
-    """The collection built into a tarball and installed from it, as a project's collections/requirements.yml
-    installs it (AWX puts it in the job's requirements_collections folder)."""
-    work = tmp_path_factory.mktemp('awx-collection')
-    subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'build', '--output-path', str(work), str(REPO_ROOT)],
-                   check=True, capture_output=True, text=True, timeout=120)
-    (tarball,) = work.glob('clusterops-dynatrace-*.tar.gz')
-    target = work / 'requirements_collections'
+def installed_collection(collection_tarball, tmp_path_factory):
+    """The collection installed from its tarball, as a project's collections/requirements.yml installs it (AWX
+    puts it in the job's requirements_collections folder)."""
+    target = tmp_path_factory.mktemp('awx-collection') / 'requirements_collections'
     # Only the target on the collections path: the checkout's own tree would count as installed already.
-    subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(target), str(tarball)],
-                   check=True, capture_output=True, text=True, timeout=120,
+    subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(target),
+                    str(collection_tarball)], check=True, capture_output=True, text=True, timeout=120,
                    env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(target)))
     assert (target / 'ansible_collections' / 'clusterops' / 'dynatrace' / 'MANIFEST.json').is_file()
     return target
