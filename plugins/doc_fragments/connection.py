@@ -39,6 +39,8 @@ options:
     description:
       - Path to a PEM file of the certificate authorities to trust for the cluster certificate, for clusters whose
         certificate is signed by an internal CA (common in air-gapped networks).
+      - If not set, the environment variable E(DYNATRACE_CA_PATH) is used (for example from the file injector of an
+        AWX credential, see the collection's AWX guide).
     type: path
   timeout:
     description:

@@ -23,7 +23,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True, fallback=(env_fallback, ['DYNATRACE_URL'])),
     api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['DYNATRACE_API_TOKEN'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['DYNATRACE_VALIDATE_CERTS'])),
-    ca_path=dict(type='path'),
+    ca_path=dict(type='path', fallback=(env_fallback, ['DYNATRACE_CA_PATH'])),
     timeout=dict(type='float', default=30),
     retries=dict(type='int', default=5),
 )
