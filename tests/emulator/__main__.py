@@ -3,8 +3,10 @@
 import argparse
 
 from . import DEFAULT_CLUSTER_VERSION
+from .latency import parse_latency
+from .profiles import FEATURES, LICENSES
 from .server import serve
-from .state import FEATURES, LICENSES, Emulator, Settings, StartOptions
+from .state import Emulator, Settings, StartOptions
 
 
 def token_option(text):
@@ -15,29 +17,57 @@ def token_option(text):
     return token, tuple(scope for scope in scopes.split(',') if scope)
 
 
+def latency_option(text):
+    try:
+        return parse_latency(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def yes_no(text):
+    if text not in ('yes', 'no'):
+        raise argparse.ArgumentTypeError('expected yes or no')
+    return text == 'yes'
+
+
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(prog='python -m tests.emulator', description=__doc__)
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8021, help='0 picks a free port (the ready line tells which)')
     parser.add_argument('--token', type=token_option, action='append', default=[], metavar='TOKEN=SCOPE[,SCOPE...]',
-                        help='a token and its scopes (repeatable); without it the documented DEFAULT_TOKEN has all scopes')
+                        help='a cluster token and its scopes (repeatable); replaces the documented DEFAULT_TOKEN')
     parser.add_argument('--seed-environments', type=int, default=0, metavar='N')
-    parser.add_argument('--license', choices=LICENSES, default='classic')
+    parser.add_argument('--license', choices=LICENSES, default='ddu')
     parser.add_argument('--deny-feature', choices=FEATURES, action='append', default=[])
     parser.add_argument('--state-file', metavar='PATH')
     parser.add_argument('--tls-cert', metavar='FILE')
     parser.add_argument('--tls-key', metavar='FILE')
     parser.add_argument('--cluster-version', default=DEFAULT_CLUSTER_VERSION, metavar='V')
     parser.add_argument('--clock-offset-ms', type=int, default=0, metavar='N')
+    parser.add_argument('--unlimited-storage', choices=('null', 'zero'), default='zero',
+                        help='how an unlimited storage byte limit reads back')
+    parser.add_argument('--cursor-keeps-includes', type=yes_no, default=False, metavar='yes|no',
+                        help='whether nextPageKey carries the include flags (default no)')
+    parser.add_argument('--latency', type=latency_option, default={}, metavar='read=30ms,write=800ms')
+    parser.add_argument('--implied-view-security-problems', type=yes_no, default=True, metavar='yes|no',
+                        help='whether the server adds VIEW_SECURITY_PROBLEMS next to VIEWER in groups (default yes)')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
+    if not is_version(arguments.cluster_version):
+        parser.error('--cluster-version must look like 1.330.18.20251103-101516')
     return arguments
+
+
+def is_version(text):
+    parts = text.split('.')
+    return len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit()
 
 
 def start_options(arguments):
     settings = Settings(arguments.license, frozenset(arguments.deny_feature), arguments.clock_offset_ms,
-                        arguments.cluster_version)
+                        arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
+                        implied_view_security_problems=arguments.implied_view_security_problems, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

@@ -1,28 +1,43 @@
-"""FastAPI dependencies: the emulator state, token checks and the /e/{env} environment check."""
+"""FastAPI dependencies: the emulator state, the tenant of /e/{env}/..., and the token checks.
+
+Order of checks: the tenant of /e/{env} (404 "failed to resolve tenant"), the Authorization header
+(401), the token (401), the scope (403). The authenticated token is kept in `request.state.token`.
+"""
 
 from fastapi import Request
 
 from .errors import ApiError
-from .tokens import check_token, token_from_header
+from .tokens import authenticate
 
-ANY_SCOPE = None
+TENANT_NOT_FOUND = 'failed to resolve tenant'
 
 
 def emulator_of(request: Request):
     return request.app.state.emulator
 
 
-def require(scope, in_environment=False):
-    """A dependency that enforces a token scope (ANY_SCOPE: any valid token).
+def resolve_tenant(emulator, env_id):
+    if env_id is None or emulator.store.get(env_id) is None:
+        raise ApiError(404, TENANT_NOT_FOUND)
 
-    Order of checks: missing header (401), unknown /e/{env} environment (404), token and scope (403).
-    """
+
+def cluster_token(*scopes):
+    """A dependency for /api/cluster/... and /api/v1.0/onpremise/...: a cluster token with one of `scopes`."""
     def check(request: Request):
         emulator = emulator_of(request)
-        token = token_from_header(request.headers.get('authorization'))
-        environment = request.path_params.get('env') if in_environment else None
-        if in_environment and emulator.store.get(environment) is None:
-            raise ApiError(404, f'Environment {environment} not found.')
-        check_token(token, emulator.tokens, scope, environment, emulator.now_ms())
+        request.state.token = authenticate(emulator.tokens, request.headers.get('authorization'), 'cluster', None,
+                                           scopes, emulator.now_ms())
+        return emulator
+    return check
+
+
+def environment_token(*scopes):
+    """A dependency for /e/{env}/...: the tenant exists and a token of that environment has one of `scopes`."""
+    def check(request: Request):
+        emulator = emulator_of(request)
+        env_id = request.path_params.get('env')
+        resolve_tenant(emulator, env_id)
+        request.state.token = authenticate(emulator.tokens, request.headers.get('authorization'), 'environment',
+                                           env_id, scopes, emulator.now_ms())
         return emulator
     return check

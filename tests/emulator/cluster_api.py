@@ -1,21 +1,23 @@
 """Cluster API v2: /api/cluster/v2/environments."""
 
-import json
 import re
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from . import ENVIRONMENT_TOKEN_SCOPES
-from .access import require
+from .access import cluster_token
+from .cursor import decode_cursor, encode_cursor
 from .defaults import new_environment, new_id
-from .errors import ApiError, constraints_violated, json_response, violation
+from .errors import ApiError, constraints_violated, json_body, json_response, violation
 from .models import ID_PATTERN, Environment, TokenRequest, validate
+from .profiles import incoming, shown_quotas, shown_storage
 from .rules import apply_body, policy_violations
-from .store import SORTS, decode_cursor, encode_cursor
-from .tokens import UNIT_MS, Token, generate_token, public_part
+from .store import SORTS
+from .tokens import UNIT_MS
 
 router = APIRouter(prefix='/api/cluster/v2')
-cluster_token = require('ServiceProviderAPI')
+provider_token = cluster_token('ServiceProviderAPI')
+CREATED_TOKEN_LIFETIME_MS = 24 * 3_600_000  # the token of createToken, like the console's, lives a day
 LIST_PARAMETERS = ('pageSize', 'sort', 'filter', 'includeConsumptionInfo', 'includeStorageInfo',
                    'includeUncachedConsumptionInfo', 'nextPageKey')
 DPS_422 = ('Consumption information is not available under Dynatrace Platform Subscription (DPS) licensing; '
@@ -43,13 +45,13 @@ def consumption_flag(request, emulator):
     return wanted
 
 
-def present(env, quotas, storage):
-    """An environment as the API shows it: quotas and storage only when asked for."""
+def present(env, quotas, storage, settings):
+    """An environment as the API shows it: quotas and storage only when asked for, in the cluster's profile."""
     shown = {key: env[key] for key in ('name', 'id', 'trial', 'state', 'tags', 'creationDate')}
     if quotas:
-        shown['quotas'] = env['quotas']
+        shown['quotas'] = shown_quotas(env['quotas'], settings)
     if storage:
-        shown['storage'] = env['storage']
+        shown['storage'] = shown_storage(env['storage'], settings)
     return shown
 
 
@@ -69,44 +71,53 @@ def list_query(request, emulator):
         others = sorted({name for name in request.query_params.keys() if name != 'nextPageKey'})
         if others:
             raise query_violation(others[0], 'must be omitted when nextPageKey is set (the key carries the whole query)')
-        query = decode_cursor(key)
+        query = decode_cursor(key, 'environments')
         if query.get('quotas') and emulator.settings.license == 'dps':
             raise ApiError(422, DPS_422)
         return query
     sort = request.query_params.get('sort')
     if sort is not None and sort not in SORTS:
         raise query_violation('sort', 'must be one of name, -name, creationDate, -creationDate')
-    return {'filter': request.query_params.get('filter'), 'sort': sort, 'pageSize': page_size(request),
-            'quotas': consumption_flag(request, emulator), 'storage': flag(request, 'includeStorageInfo'), 'offset': 0}
+    return {'list': 'environments', 'filter': request.query_params.get('filter'), 'sort': sort,
+            'pageSize': page_size(request), 'quotas': consumption_flag(request, emulator),
+            'storage': flag(request, 'includeStorageInfo'), 'after': None}
+
+
+def next_query(query, last, settings):
+    """The query the next page's cursor carries; without cursor_keeps_includes it drops the include flags."""
+    following = dict(query, after=last)
+    if not settings.cursor_keeps_includes:
+        following.pop('quotas', None)
+        following.pop('storage', None)
+    return following
 
 
 @router.get('/environments')
-async def list_environments(request: Request, emulator=Depends(cluster_token)):
+async def list_environments(request: Request, emulator=Depends(provider_token)):
     query = list_query(request, emulator)
-    total, envs, following = emulator.store.page(query)
+    total, envs, last = emulator.store.page(query)
+    settings = emulator.settings
     return json_response({
         'totalCount': total,
         'pageSize': query['pageSize'],
-        'nextPageKey': encode_cursor(following) if following else None,
-        'environments': [present(env, query['quotas'], query['storage']) for env in envs],
+        'nextPageKey': encode_cursor(next_query(query, last, settings)) if last else None,
+        'environments': [present(env, query.get('quotas'), query.get('storage'), settings) for env in envs],
     })
 
 
-async def json_body(request):
-    try:
-        return json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(400, 'Could not parse the request body as JSON.') from error
+def one_per_field(first, others):
+    """`first` and those of `others` on fields `first` does not already name (one violation per field)."""
+    named = [found['path'] for found in first]
+    return first + [found for found in others
+                    if not any(found['path'] == path or found['path'].startswith(path + '.') for path in named)]
 
 
 def check_environment_body(body, stored, emulator, id_rule):
     """All violations of one body are reported together; nothing is stored when there is any."""
     if not isinstance(body, dict):
         raise constraints_violated(validate(Environment, body))
-    violations = validate(Environment, body) + policy_violations(body, stored, emulator.settings)
-    id_violations = id_rule(body)
-    if id_violations:  # one violation per field: the id rule replaces a pattern error on the same field
-        violations = id_violations + [found for found in violations if found['path'] != 'id']
+    violations = one_per_field(id_rule(body) + policy_violations(body, stored, emulator.settings),
+                               validate(Environment, body))
     if violations:
         raise constraints_violated(violations)
 
@@ -124,27 +135,21 @@ def put_id_violations(body, env_id):
 
 
 def create(request, emulator, body, env_id):
-    """Store a new environment; the 201 answer of POST and of a creating PUT."""
-    env = apply_body(new_environment(body['name'], env_id, emulator.now_ms(), emulator.unavailable(), emulator.rng),
-                     body, emulator.rng)
+    """Store a new environment (zero usage); the 201 answer of POST and of a creating PUT."""
+    env = apply_body(new_environment(body['name'], env_id, emulator.now_ms()), incoming(body, emulator.settings))
     emulator.store.put(env)
     answer = {'id': env['id'], 'name': env['name']}
     if flag(request, 'createToken'):
-        answer['tokenManagementToken'] = issue_token(emulator, env['id'], None).value
+        token = emulator.issue_token(ENVIRONMENT_TOKEN_SCOPES, env['id'], 'Token management token',
+                                     CREATED_TOKEN_LIFETIME_MS, request.state.token.owner)
+        answer['tokenManagementToken'] = token.value
     emulator.save()
     location = str(request.base_url).rstrip('/') + f'/api/cluster/v2/environments/{env["id"]}'
     return json_response(answer, 201, {'Location': location})
 
 
-def issue_token(emulator, env_id, expires_in_ms):
-    token = Token(generate_token(), frozenset(ENVIRONMENT_TOKEN_SCOPES), env_id,
-                  None if expires_in_ms is None else emulator.now_ms() + expires_in_ms, created=True)
-    emulator.add_token(token)
-    return token
-
-
 @router.post('/environments')
-async def create_environment(request: Request, emulator=Depends(cluster_token)):
+async def create_environment(request: Request, emulator=Depends(provider_token)):
     flag(request, 'createToken')
     body = await json_body(request)
     check_environment_body(body, None, emulator, posted_id_violations)
@@ -159,13 +164,13 @@ def stored_or_404(emulator, env_id):
 
 
 @router.get('/environments/{env_id}')
-async def get_environment(request: Request, env_id: str, emulator=Depends(cluster_token)):
+async def get_environment(request: Request, env_id: str, emulator=Depends(provider_token)):
     quotas, storage = consumption_flag(request, emulator), flag(request, 'includeStorageInfo')
-    return json_response(present(stored_or_404(emulator, env_id), quotas, storage))
+    return json_response(present(stored_or_404(emulator, env_id), quotas, storage, emulator.settings))
 
 
 @router.put('/environments/{env_id}')
-async def put_environment(request: Request, env_id: str, emulator=Depends(cluster_token)):
+async def put_environment(request: Request, env_id: str, emulator=Depends(provider_token)):
     """An upsert: 204 when it updated, 201 when it created the environment with this id."""
     flag(request, 'createToken')
     if not re.match(ID_PATTERN, env_id):
@@ -175,29 +180,31 @@ async def put_environment(request: Request, env_id: str, emulator=Depends(cluste
     check_environment_body(body, stored, emulator, lambda sent: put_id_violations(sent, env_id))
     if stored is None:
         return create(request, emulator, body, env_id)
-    emulator.store.put(apply_body(stored, body, emulator.rng))
+    emulator.store.put(apply_body(stored, incoming(body, emulator.settings)))
     emulator.save()
     return Response(status_code=204)
 
 
 @router.delete('/environments/{env_id}')
-async def delete_environment(env_id: str, emulator=Depends(cluster_token)):
+async def delete_environment(env_id: str, emulator=Depends(provider_token)):
     env = stored_or_404(emulator, env_id)
     if env['state'] == 'ENABLED':
         raise ApiError(400, f'Environment {env_id} is ENABLED: disable it (state DISABLED) before deleting it.')
-    emulator.store.delete(env_id)
-    emulator.save()
+    emulator.delete_environment(env_id)
     return Response(status_code=204)
 
 
 @router.post('/environments/{env_id}/tokenManagementToken')
 async def create_token_management_token(request: Request, env_id: str,
-                                        emulator=Depends(require('EnvironmentTokenManagement'))):
+                                        emulator=Depends(cluster_token('EnvironmentTokenManagement'))):
     stored_or_404(emulator, env_id)
     body = await json_body(request)
     violations = validate(TokenRequest, body)
     if violations:
         raise constraints_violated(violations)
     expires = body.get('expiresIn')
-    token = issue_token(emulator, env_id, expires['value'] * UNIT_MS[expires.get('unit')] if expires else None)
-    return json_response({'token': token.value}, 201, {'Location': public_part(token.value)})
+    lifetime = expires['value'] * UNIT_MS[expires.get('unit')] if expires else None
+    if lifetime is not None and lifetime <= 0:
+        raise constraints_violated([violation('expiresIn.value', 'must be greater than 0')])
+    token = emulator.issue_token(ENVIRONMENT_TOKEN_SCOPES, env_id, body['name'], lifetime, request.state.token.owner)
+    return json_response({'token': token.value}, 201, {'Location': token.id})

@@ -1,7 +1,7 @@
 """The control API under /_emulator/: not part of Dynatrace, no auth, never logged or faulted."""
 
 import json
-from typing import Optional
+from typing import Literal, Optional
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -10,9 +10,11 @@ from .access import emulator_of
 from .defaults import seeded_environments
 from .errors import ApiError, constraints_violated, json_response
 from .faults import Fault
+from .latency import parse_latency
 from .models import violations_of
-from .state import FEATURES, LICENSES
-from .tokens import Token
+from .profiles import FEATURES, shown_quotas, shown_storage
+from .scopes import KINDS
+from .tokens import TOKEN_FORMAT
 
 router = APIRouter(prefix='/_emulator')
 
@@ -22,10 +24,14 @@ class ControlModel(BaseModel):
 
 
 class ConfigChange(ControlModel):
-    license: Optional[str] = Field(None, pattern='^(classic|dps)$')
-    deny_features: Optional[list[str]] = None
+    license: Optional[Literal['ddu', 'classic', 'dps']] = None
+    deny_features: Optional[list[Literal[FEATURES]]] = None
     clock_offset_ms: Optional[int] = None
     cluster_version: Optional[str] = Field(None, pattern=r'^\d+\.\d+\.\d+\.\d{8}-\d{6}$')
+    unlimited_storage: Optional[Literal['null', 'zero']] = None
+    cursor_keeps_includes: Optional[bool] = None
+    latency: Optional[str] = None
+    implied_view_security_problems: Optional[bool] = None
 
 
 class SeedRequest(ControlModel):
@@ -33,10 +39,15 @@ class SeedRequest(ControlModel):
     name_prefix: Optional[str] = None
 
 
-class TokenRegistration(ControlModel):
-    token: str = Field(min_length=1)
-    scopes: list[str]
+class TokenRequest(ControlModel):
+    """A token for tests: `token` registers that value, else one is generated; `environment` makes it an environment token."""
+
+    token: Optional[str] = None
+    scopes: list[str] = Field(min_length=1)
     environment: Optional[str] = None
+    name: str = 'Test token'
+    owner: str = 'admin'
+    expires_in_ms: Optional[int] = None
 
 
 async def parsed(request, model):
@@ -88,20 +99,32 @@ async def clear_faults(request: Request):
     return Response(status_code=204)
 
 
+def settings_json(settings):
+    return {'license': settings.license, 'deny_features': sorted(settings.deny_features),
+            'clock_offset_ms': settings.clock_offset_ms, 'cluster_version': settings.cluster_version,
+            'unlimited_storage': settings.unlimited_storage, 'cursor_keeps_includes': settings.cursor_keeps_includes,
+            'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
+            'implied_view_security_problems': settings.implied_view_security_problems}
+
+
 @router.post('/config')
 async def configure(request: Request):
-    change = await parsed(request, ConfigChange)
-    unknown = set(change.deny_features or ()) - set(FEATURES)
-    if unknown or (change.license and change.license not in LICENSES):
-        raise ApiError(400, f'Unknown features {sorted(unknown)}; features are {", ".join(FEATURES)}.')
-    updates = change.model_dump(exclude_unset=True, exclude_none=True)
+    updates = (await parsed(request, ConfigChange)).model_dump(exclude_unset=True, exclude_none=True)
     if 'deny_features' in updates:
         updates['deny_features'] = frozenset(updates['deny_features'])
+    if 'latency' in updates:
+        try:
+            updates.update(parse_latency(updates.pop('latency')))
+        except ValueError as error:
+            raise ApiError(400, str(error)) from error
     emulator = emulator_of(request)
     emulator.configure(**updates)
-    settings = emulator.settings
-    return json_response({'license': settings.license, 'deny_features': sorted(settings.deny_features),
-                          'clock_offset_ms': settings.clock_offset_ms, 'cluster_version': settings.cluster_version})
+    return json_response(settings_json(emulator.settings))
+
+
+@router.get('/config')
+async def current_config(request: Request):
+    return json_response(settings_json(emulator_of(request).settings))
 
 
 @router.post('/seed')
@@ -109,7 +132,7 @@ async def seed(request: Request):
     """Create `count` realistic environments at once (random ids, so seeding twice never collides)."""
     wanted = await parsed(request, SeedRequest)
     emulator = emulator_of(request)
-    envs = seeded_environments(wanted.count, emulator.now_ms(), wanted.name_prefix, emulator.unavailable(), seed=None)
+    envs = seeded_environments(wanted.count, emulator.now_ms(), wanted.name_prefix, seed=None)
     for env in envs:
         emulator.store.put(env)
     emulator.save()
@@ -118,11 +141,34 @@ async def seed(request: Request):
 
 @router.get('/environments')
 async def environments(request: Request):
-    return json_response(emulator_of(request).store.all())
+    """The stored environments with quotas and storage, as the license and version show them (unlimited as null)."""
+    emulator = emulator_of(request)
+    settings = emulator.settings
+    return json_response([dict(env, quotas=shown_quotas(env['quotas'], settings),
+                               storage=shown_storage(env['storage'], settings, api_reading=False))
+                          for env in emulator.store.all()])
+
+
+@router.get('/tokens')
+async def tokens(request: Request):
+    """Every token's metadata (never a secret): id, name, kind, environment, scopes, owner, dates, expired."""
+    emulator = emulator_of(request)
+    return json_response([token.metadata(emulator.now_ms()) for token in emulator.tokens.all()])
 
 
 @router.post('/tokens')
 async def add_token(request: Request):
-    wanted = await parsed(request, TokenRegistration)
-    emulator_of(request).add_token(Token(wanted.token, frozenset(wanted.scopes), wanted.environment))
-    return Response(status_code=201)
+    """A cluster token, or an environment token of an existing environment, with exactly these scopes."""
+    wanted = await parsed(request, TokenRequest)
+    emulator = emulator_of(request)
+    kind = 'environment' if wanted.environment else 'cluster'
+    if wanted.token is not None and not TOKEN_FORMAT.match(wanted.token):
+        raise ApiError(400, 'token must have the format dt0c01.<24 upper-case letters or digits>.<64 of them>.')
+    if wanted.environment and emulator.store.get(wanted.environment) is None:
+        raise ApiError(400, f'Environment {wanted.environment} does not exist.')
+    unknown = sorted(set(wanted.scopes) - KINDS[kind])
+    if unknown:
+        raise ApiError(400, f'Not scopes of a {kind} token: {", ".join(unknown)}.')
+    token = emulator.issue_token(wanted.scopes, wanted.environment, wanted.name, wanted.expires_in_ms,
+                                 wanted.owner, wanted.token)
+    return json_response({'id': token.id, 'token': token.value}, 201)

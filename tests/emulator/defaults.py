@@ -1,8 +1,9 @@
 """Realistic new and seeded environments: cluster default limits, usage figures, ids and dates."""
 
 import random
-import time
 import uuid
+
+from .dates import format_date
 
 from .models import QUOTA_LIMITS, QUOTA_USAGE, STORAGE_BYTES, STORAGE_DAYS, STORAGE_WITH_REDUCTION
 
@@ -26,17 +27,13 @@ def new_id():
     return str(uuid.uuid4())
 
 
-def format_date(epoch_ms):
-    """yyyy-MM-ddTHH:mm:ss.SSSZ in UTC."""
-    seconds, millis = divmod(int(epoch_ms), 1000)
-    return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds)) + f'.{millis:03d}Z'
-
-
-def quota_defaults(name, rng):
-    """A quota sub-object: unlimited, with plausible usage."""
+def quota_defaults(name, rng=None):
+    """A quota sub-object: unlimited, with plausible usage (`rng`) or none (a new environment)."""
     quota = {limit: None for limit in QUOTA_LIMITS.get(name, ())}
     for usage in QUOTA_USAGE[name]:
-        if usage == 'currentUsage':
+        if rng is None:
+            quota[usage] = 0
+        elif usage == 'currentUsage':
             quota[usage] = rng.randint(0, 50)
         elif usage.endswith('ThisYear'):  # a year holds at least this month
             quota[usage] = quota[usage[:-len('ThisYear')] + 'ThisMonth'] + rng.randint(0, 50000)
@@ -45,25 +42,27 @@ def quota_defaults(name, rng):
     return quota
 
 
-def storage_defaults(name, rng):
-    """A storage sub-object with the cluster default limit and plausible usage."""
+def storage_defaults(name, rng=None):
+    """A storage sub-object with the cluster default limit and plausible usage (`rng`) or none."""
     if name in STORAGE_BYTES:
-        item = {'maxLimit': None, 'currentlyUsed': rng.randint(10**6, 10**10)}
+        item = {'maxLimit': None, 'currentlyUsed': rng.randint(10**6, 10**10) if rng else 0}
         if name in STORAGE_WITH_REDUCTION:
             item.update(retentionReductionPercentage='0', retentionReductionReason=None)
         return item
     if name in STORAGE_DAYS:
         days = DEFAULT_RETENTION_DAYS[name]
-        used_ms = rng.randint(0, days * DAY_MS)
+        used_ms = rng.randint(0, days * DAY_MS) if rng else 0
         return {'maxLimitInDays': days, 'currentlyUsedInMillis': used_ms, 'currentlyUsedInDays': used_ms // DAY_MS}
     return {'maxLimit': DEFAULT_RATES[name]}
 
 
-def new_environment(name, env_id, now_ms, unavailable=(), rng=None):
-    """A complete stored environment with defaults; `unavailable` holds (section, field) pairs the cluster lacks."""
-    rng = rng or random.Random()
-    quotas = {key: None if ('quotas', key) in unavailable else quota_defaults(key, rng) for key in QUOTA_USAGE}
-    storage = {key: None if ('storage', key) in unavailable else storage_defaults(key, rng)
+def new_environment(name, env_id, now_ms, rng=None):
+    """A complete stored environment with defaults: every field, whatever the license or version shows.
+
+    Without `rng` its usage is zero, as for an environment just created; seeded ones get plausible usage.
+    """
+    quotas = {key: quota_defaults(key, rng) for key in QUOTA_USAGE}
+    storage = {key: storage_defaults(key, rng)
                for key in list(STORAGE_BYTES) + list(DEFAULT_RETENTION_DAYS) + list(DEFAULT_RATES)}
     return {
         'name': name, 'id': env_id, 'trial': False, 'state': 'ENABLED', 'tags': [],
@@ -75,7 +74,7 @@ TEAMS = ('payments', 'checkout', 'search', 'identity', 'mobile', 'platform', 'da
 STAGES = ('prod', 'preprod', 'staging', 'dev', 'qa')
 
 
-def seeded_environments(count, now_ms, name_prefix=None, unavailable=(), seed=20240101):
+def seeded_environments(count, now_ms, name_prefix=None, seed=20240101):
     """`count` varied, realistic environments (names, tags, some limits, some trial or disabled).
 
     Deterministic for a given seed, so a restart or a reset gives the same data.
@@ -87,11 +86,10 @@ def seeded_environments(count, now_ms, name_prefix=None, unavailable=(), seed=20
         team, stage = TEAMS[index % len(TEAMS)], STAGES[(index // len(TEAMS)) % len(STAGES)]
         name = f'{name_prefix or team}-{stage}-{index:05d}'
         env = new_environment(name, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                              start_ms + index * 60_000 + rng.randint(0, 999), unavailable, rng)
+                              start_ms + index * 60_000 + rng.randint(0, 999), rng)
         env['tags'] = [f'team:{team}', f'stage:{stage}'] + (['pci'] if index % 7 == 0 else [])
         env['trial'] = index % 11 == 0
         env['state'] = 'DISABLED' if index % 13 == 0 else 'ENABLED'
-        if env['quotas']['hostUnits'] is not None:
-            env['quotas']['hostUnits']['maxLimit'] = rng.choice([None, 10, 50, 100])
+        env['quotas']['hostUnits']['maxLimit'] = rng.choice([None, 10, 50, 100])
         envs.append(env)
     return envs

@@ -1,5 +1,7 @@
 """The Dynatrace error envelope and JSON responses with the content type Dynatrace sends."""
 
+import json
+
 from fastapi.responses import JSONResponse
 
 JSON_TYPE = 'application/json; charset=utf-8'
@@ -42,3 +44,11 @@ def json_response(content, status_code=200, headers=None):
 def error_response(error):
     """Turn an ApiError into its response."""
     return json_response(envelope(error.code, error.message, error.violations), error.code, error.headers)
+
+
+async def json_body(request):
+    """The parsed JSON body of a request; a 400 without violations when it is not JSON."""
+    try:
+        return json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, 'Could not parse the request body as JSON.') from error

@@ -16,8 +16,19 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 READY_PREFIX = 'Dynatrace Managed API emulator listening on '
 
 
+# Named start profiles for emulator_factory(profile=...); any option may still be given next to one.
+PROFILES = {
+    'strict': {},  # the defaults: DDU license, a current cluster version, the harsher readings of the unknowns
+    'classic': {'license': 'classic'},  # customMetrics and logMonitoring quotas editable, no davisDataUnits
+    'dps': {'license': 'dps'},
+    'legacy': {'cluster_version': '1.320.25.20250701-123456'},  # before 1.326: Log Monitoring storage, no RUM non-aggregated
+    'lenient_readings': {'unlimited_storage': 'null', 'cursor_keeps_includes': True},
+    'realistic_latency': {'latency': 'read=30ms,write=800ms'},
+}
+
+
 class EmulatorHandle:
-    """A running emulator: its URL, a token with all scopes, and the control API."""
+    """A running emulator: its URL, its cluster token, and the control API."""
 
     def __init__(self, url, token, ca_path=None, process=None):
         self.url = url
@@ -52,8 +63,34 @@ class EmulatorHandle:
     def environments(self):
         return self._control('GET', 'environments')
 
-    def add_token(self, token, scopes):
-        self._control('POST', 'tokens', {'token': token, 'scopes': list(scopes)})
+    def config(self):
+        return self._control('GET', 'config')
+
+    def add_token(self, token, scopes, environment=None):
+        """Accept this token value: a cluster token, or an environment token of `environment`."""
+        self._control('POST', 'tokens', {'token': token, 'scopes': list(scopes), 'environment': environment})
+
+    def create_token(self, scopes, environment=None, name='Test token', expires_in_ms=None, owner='admin'):
+        """A new token (generated); returns its secret value."""
+        body = {'scopes': list(scopes), 'environment': environment, 'name': name, 'expires_in_ms': expires_in_ms,
+                'owner': owner}
+        return self._control('POST', 'tokens', body)['token']
+
+    def environment_token(self, env_id, scopes=('DataExport',), **options):
+        """A new environment token of `env_id` with exactly `scopes`; returns its secret value."""
+        return self.create_token(scopes, environment=env_id, **options)
+
+    def tokens(self):
+        """Every token's metadata (id, name, kind, environment, scopes, owner, dates, expired), never a secret."""
+        return self._control('GET', 'tokens')
+
+    def create_environment(self, name='team', **fields):
+        """Create an environment through the API with the cluster token; returns its id."""
+        response = requests.post(f'{self.url}/api/cluster/v2/environments', json={'name': name, **fields},
+                                 headers={'Authorization': f'Api-Token {self.token}'},
+                                 verify=self.ca_path or True, timeout=30)
+        response.raise_for_status()
+        return response.json()['id']
 
     def stop(self):
         """Terminate the process (SIGTERM, then SIGKILL if it hangs) and wait for it."""
@@ -68,8 +105,13 @@ class EmulatorHandle:
         self.process.stdout.close()
 
 
-def command_line(tokens=None, license=None, deny_features=(), state_file=None, tls_files=None,  # pylint: disable=redefined-builtin
-                 clock_offset_ms=None, cluster_version=None, seed_environments=None):
+def _yes_no(value):
+    return None if value is None else ('yes' if value else 'no')
+
+
+def command_line(tokens=None, license=None, deny_features=(), state_file=None, tls_files=None,  # pylint: disable=redefined-builtin,too-many-arguments
+                 clock_offset_ms=None, cluster_version=None, seed_environments=None, unlimited_storage=None,
+                 cursor_keeps_includes=None, latency=None, implied_view_security_problems=None):
     """The `python -m tests.emulator` arguments for these options, on a free port of 127.0.0.1."""
     args = [sys.executable, '-m', 'tests.emulator', '--host', '127.0.0.1', '--port', '0']
     for token, scopes in (tokens or {}).items():
@@ -77,7 +119,9 @@ def command_line(tokens=None, license=None, deny_features=(), state_file=None, t
     for feature in deny_features:
         args += ['--deny-feature', feature]
     options = {'--license': license, '--state-file': state_file, '--clock-offset-ms': clock_offset_ms,
-               '--cluster-version': cluster_version, '--seed-environments': seed_environments}
+               '--cluster-version': cluster_version, '--seed-environments': seed_environments,
+               '--unlimited-storage': unlimited_storage, '--cursor-keeps-includes': _yes_no(cursor_keeps_includes),
+               '--latency': latency, '--implied-view-security-problems': _yes_no(implied_view_security_problems)}
     for name, value in options.items():
         if value is not None:
             args += [name, str(value)]
@@ -111,8 +155,12 @@ def _ready_url(process, timeout):
     return line[len(READY_PREFIX):].strip()
 
 
-def start_emulator(timeout=30, ca_path=None, **options):
-    """Start `python -m tests.emulator` from the repository root and return its handle once it is ready."""
+def start_emulator(timeout=30, ca_path=None, profile=None, **options):
+    """Start `python -m tests.emulator` from the repository root and return its handle once it is ready.
+
+    `profile` names one of PROFILES; the other options override it.
+    """
+    options = {**PROFILES[profile or 'strict'], **options}
     process = subprocess.Popen(command_line(**options), cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,  # pylint: disable=consider-using-with
                                preexec_fn=stop_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
     url = _ready_url(process, timeout)

@@ -8,8 +8,11 @@ import asyncio
 import json
 import socket
 import struct
+from email.utils import formatdate
 
 from .errors import JSON_TYPE, envelope
+from .latency import latency_seconds
+from .tokens import redact
 
 CONTROL_PREFIX = '/_emulator/'
 TRANSPORT_KEY = 'emulator.transport'
@@ -39,10 +42,21 @@ def replaying(body, receive):
 
 
 def parsed_json(body):
+    """The logged body: parsed JSON with every token secret replaced, or None."""
     try:
-        return json.loads(body) if body else None
+        return json.loads(redact(body.decode())) if body else None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def dated(send, emulator):
+    """A send that adds the HTTP Date header of the emulated cluster clock to every answer."""
+    async def send_with_date(message):
+        if message['type'] == 'http.response.start':
+            date = formatdate(emulator.now_ms() / 1000, usegmt=True).encode()
+            message = dict(message, headers=[*message.get('headers', []), (b'date', date)])
+        await send(message)
+    return send_with_date
 
 
 async def send_answer(send, status, body, content_type, headers=None):
@@ -75,7 +89,11 @@ class EmulatorMiddleware:
         self.emulator = emulator
 
     async def __call__(self, scope, receive, send):
-        if scope['type'] != 'http' or scope['path'].startswith(CONTROL_PREFIX):
+        if scope['type'] != 'http':
+            await self.app(scope, receive, send)
+            return
+        send = dated(send, self.emulator)
+        if scope['path'].startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
         body = await read_body(receive)
@@ -91,6 +109,8 @@ class EmulatorMiddleware:
         if len(body) > MAX_BODY_BYTES:
             await send_answer(logged_send, 413, json.dumps(envelope(413, 'Payload too large.')).encode(), JSON_TYPE)
             return
+        # The server's own latency: asyncio, so that parallel requests overlap; a write commits after it.
+        await asyncio.sleep(latency_seconds(self.emulator.settings, scope['method']))
         await self.handle(scope, replaying(body, receive), logged_send)
 
     async def handle(self, scope, receive, send):

@@ -9,47 +9,7 @@ import copy
 from .defaults import quota_defaults, storage_defaults
 from .errors import violation
 from .models import QUOTA_LIMITS, STORAGE_LIMIT_FIELD
-
-# The real messages of a cluster whose license or configuration lacks a feature.
-FEATURE_FIELDS = {
-    'dem': [('quotas', 'demUnits', 'Cannot set DEM units quota as DEM units are not allowed for this license.')],
-    'synthetic': [('quotas', 'syntheticMonitors',
-                   'Cannot set Synthetic monitors quota as Synthetic monitors are not allowed for this license.')],
-    'log_monitoring': [
-        ('quotas', 'logMonitoring', 'Cannot set Log Monitoring quota as Log Monitoring is not allowed for this license.'),
-        ('storage', 'logMonitoringRetention',
-         'Cannot set Log Monitoring retention as Log Monitoring is not configured for this cluster.'),
-        ('storage', 'logMonitoringStorage',
-         'Cannot set Log Monitoring storage as Log Monitoring is not configured for this cluster.'),
-    ],
-}
-DPS_QUOTA_MESSAGE = 'Cannot set {name} quota as quotas are not available with Dynatrace Platform Subscription (DPS) licensing.'
-
-
-def unavailable_fields(deny_features):
-    """(section, field) pairs a cluster with these denied features does not offer."""
-    return {entry[:2] for feature in deny_features for entry in FEATURE_FIELDS[feature]}
-
-
-def _sent(body, section):
-    """The sub-objects of `quotas` or `storage` that the body sets (a null sub-object counts as omitted)."""
-    part = body.get(section)
-    if not isinstance(part, dict):
-        return {}
-    return {key: value for key, value in part.items() if value is not None}
-
-
-def license_violations(body, settings):
-    """Violations for quotas or storage the license or cluster does not allow."""
-    found = []
-    if settings.license == 'dps':
-        found += [violation(f'quotas.{name}', DPS_QUOTA_MESSAGE.format(name=name)) for name in _sent(body, 'quotas')
-                  if name in QUOTA_LIMITS]
-    for feature in sorted(settings.deny_features):
-        for section, name, message in FEATURE_FIELDS[feature]:
-            if name in _sent(body, section):
-                found.append(violation(f'{section}.{name}', message))
-    return found
+from .profiles import profile_violations, sent_parts
 
 
 def tag_violations(body):
@@ -61,7 +21,7 @@ def tag_violations(body):
 
 
 def _retention_days(body, stored, name):
-    sent = _sent(body, 'storage').get(name)
+    sent = sent_parts(body, 'storage').get(name)
     if isinstance(sent, dict) and 'maxLimitInDays' in sent:
         return sent['maxLimitInDays']
     current = (stored or {}).get('storage', {}).get(name) or {}
@@ -80,29 +40,29 @@ def retention_violations(body, stored):
 
 def policy_violations(body, stored, settings):
     """Every rule beyond the field bounds of the model."""
-    return tag_violations(body) + retention_violations(body, stored) + license_violations(body, settings)
+    return tag_violations(body) + retention_violations(body, stored) + profile_violations(body, settings)
 
 
-def _merge_quotas(current, sent, rng):
+def _merge_quotas(current, sent):
     for name, value in sent.items():
         # The trap: a sent quota sub-object replaces every limit; an omitted limit becomes unlimited.
-        quota = current.get(name) or quota_defaults(name, rng)
+        quota = current.get(name) or quota_defaults(name)
         for limit in QUOTA_LIMITS.get(name, ()):
             quota[limit] = value.get(limit)
         current[name] = quota
 
 
-def _merge_storage(current, sent, rng):
+def _merge_storage(current, sent):
     for name, value in sent.items():
         # Storage only has the keep rule: an omitted limit keeps its value, an explicit null clears it.
-        item = current.get(name) or storage_defaults(name, rng)
+        item = current.get(name) or storage_defaults(name)
         field = STORAGE_LIMIT_FIELD[name]
         if field in value:
             item[field] = value[field]
         current[name] = item
 
 
-def apply_body(env, body, rng):
+def apply_body(env, body):
     """Merge a validated POST/PUT body into a stored environment and return the new version.
 
     Basic fields are replaced as a PUT replaces a resource: an omitted trial, state or tags
@@ -114,6 +74,6 @@ def apply_body(env, body, rng):
     env['trial'] = bool(body.get('trial'))
     env['state'] = body.get('state') or 'ENABLED'
     env['tags'] = list(body.get('tags') or [])
-    _merge_quotas(env['quotas'], _sent(body, 'quotas'), rng)
-    _merge_storage(env['storage'], _sent(body, 'storage'), rng)
+    _merge_quotas(env['quotas'], sent_parts(body, 'quotas'))
+    _merge_storage(env['storage'], sent_parts(body, 'storage'))
     return env

@@ -48,6 +48,7 @@ def serve(emulator, host, port, tls_cert=None, tls_key=None):
     config = uvicorn.Config(
         create_app(emulator), host=host, port=port, http=DroppableH11Protocol, ws='none', lifespan='off',
         access_log=False, log_level='warning', ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+        date_header=False,  # the middleware sends the Date of the emulated cluster clock
         timeout_graceful_shutdown=2,
     )
     server = AnnouncingServer(config)

@@ -10,22 +10,23 @@ from dataclasses import dataclass, field, replace
 from . import DEFAULT_CLUSTER_VERSION, DEFAULT_SCOPES, DEFAULT_TOKEN
 from .defaults import seeded_environments
 from .faults import FaultQueue
-from .rules import unavailable_fields
 from .store import Store
-from .tokens import Token
-
-LICENSES = ('classic', 'dps')
-FEATURES = ('dem', 'synthetic', 'log_monitoring')
+from .tokens import Token, TokenStore, generate_token
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What `POST /_emulator/config` may change at run time."""
+    """What `POST /_emulator/config` may change at run time (reset returns to the command line's)."""
 
-    license: str = 'classic'
+    license: str = 'ddu'
     deny_features: frozenset = frozenset()
     clock_offset_ms: int = 0
     cluster_version: str = DEFAULT_CLUSTER_VERSION
+    unlimited_storage: str = 'zero'  # how an unlimited storage byte limit reads back: 'zero' or 'null'
+    cursor_keeps_includes: bool = False  # whether nextPageKey carries includeConsumptionInfo/includeStorageInfo
+    read_latency_ms: int = 0
+    write_latency_ms: int = 0
+    implied_view_security_problems: bool = True  # the server adds VIEW_SECURITY_PROBLEMS next to VIEWER
 
 
 @dataclass
@@ -47,7 +48,9 @@ class Emulator:
         self.start_snapshot = self._initial_snapshot()
         self.settings = options.settings
         self.store = Store()
-        self.tokens = {}
+        self.tokens = TokenStore()
+        self.groups = {}
+        self.zone_permissions = {}
         self.faults = FaultQueue()
         self.request_log = []
         self.reset()
@@ -56,27 +59,27 @@ class Emulator:
         """The emulated cluster clock, off the host's by the configured offset."""
         return int(time.time() * 1000) + self.settings.clock_offset_ms
 
-    def unavailable(self):
-        return unavailable_fields(self.settings.deny_features)
-
     def _initial_snapshot(self):
-        """Environments and created tokens from the state file, or freshly seeded environments."""
+        """Environments, created tokens and groups from the state file, or freshly seeded environments."""
         path = self.options.state_file
         if path and os.path.exists(path):
             with open(path, encoding='utf-8') as handle:
                 return handle.read()
-        envs = seeded_environments(self.options.seed_environments, int(time.time() * 1000),
-                                   unavailable=unavailable_fields(self.options.settings.deny_features))
-        return json.dumps({'environments': envs, 'tokens': []})
+        envs = seeded_environments(self.options.seed_environments, int(time.time() * 1000))
+        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}})
 
     def reset(self):
-        """Back to the start state: environments, tokens, settings, faults and request log."""
+        """Back to the start state: environments, tokens, groups, settings, faults and request log."""
         snapshot = json.loads(self.start_snapshot)
         self.settings = self.options.settings
         self.store = Store(snapshot['environments'])
-        self.tokens = {value: Token(value, frozenset(scopes)) for value, scopes in self.options.tokens.items()}
-        for data in snapshot['tokens']:
-            self.tokens[data['token']] = Token.from_json(data)
+        self.tokens = TokenStore()
+        for value, scopes in self.options.tokens.items():
+            self.tokens.add(Token(value, frozenset(scopes), name='Cluster token (command line)', persisted=False))
+        for data in snapshot.get('tokens', []):
+            self.tokens.add(Token.from_json(data))
+        self.groups = {group['id']: group for group in snapshot.get('groups', [])}
+        self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
         self.faults.clear()
         self.request_log = []
         self.save()
@@ -84,17 +87,35 @@ class Emulator:
     def configure(self, **changes):
         self.settings = replace(self.settings, **changes)
 
-    def add_token(self, token):
-        self.tokens[token.value] = token
-        if token.created:
-            self.save()
+    def issue_token(self, scopes, environment=None, name='', expires_in_ms=None, owner='admin', value=None):
+        """A new token in the store: an environment token when `environment` is set, else a cluster token."""
+        now = self.now_ms()
+        token = Token(value or generate_token(), frozenset(scopes), 'environment' if environment else 'cluster',
+                      environment, name, owner, now, None if expires_in_ms is None else now + expires_in_ms,
+                      modified_ms=now)
+        self.tokens.add(token)
+        self.save()
+        return token
+
+    def delete_environment(self, env_id):
+        """The environment goes, and with it its tokens and every group permission on it."""
+        self.store.delete(env_id)
+        self.tokens.drop_environment(env_id)
+        for group in self.groups.values():
+            rights = {key: [e for e in ids if e != env_id] for key, ids in group['accessRight'].items()}
+            group['accessRight'] = {key: ids for key, ids in rights.items() if ids}
+        for permissions in self.zone_permissions.values():
+            permissions['mzPermissionsPerEnvironment'] = [
+                entry for entry in permissions['mzPermissionsPerEnvironment'] if entry['environmentUuid'] != env_id]
+        self.save()
 
     def save(self):
         """Write the state file atomically (a crash never leaves half a file behind)."""
         path = self.options.state_file
         if not path:
             return
-        data = {'environments': self.store.all(), 'tokens': [t.to_json() for t in self.tokens.values() if t.created]}
+        data = {'environments': self.store.all(), 'tokens': [t.to_json() for t in self.tokens.all() if t.persisted],
+                'groups': list(self.groups.values()), 'zonePermissions': self.zone_permissions}
         folder = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix='.emulator-state-', suffix='.tmp')
         with os.fdopen(handle, 'w', encoding='utf-8') as output:

@@ -1,13 +1,23 @@
-"""API tokens the emulator accepts, and the checks each call makes on the Authorization header."""
+"""The one token store: cluster tokens and environment tokens, and the check each call makes.
 
+A cluster token works on /api/cluster/... and /api/v1.0/onpremise/...; an environment token only
+under its own /e/{id}/... . Unknown, malformed, expired or disabled tokens and tokens of the wrong kind
+or environment all get 401 "Token Authentication failed" (the harsher reading: each environment knows
+only its own tokens); a known token without the scope gets 403 naming the scopes that would do.
+"""
+
+import re
 import secrets
 import string
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .errors import ApiError
 
 ALPHABET = string.ascii_uppercase + string.digits
+TOKEN_FORMAT = re.compile(r'^dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}$')
 UNIT_MS = {'DAYS': 86_400_000, 'HOURS': 3_600_000, 'MINUTES': 60_000, 'SECONDS': 1000, 'MILLIS': 1, None: 1}
+AUTH_FAILED = 'Token Authentication failed'
+SECRET_SHOWN_AS = '<secret>'
 
 
 def generate_token():
@@ -18,27 +28,90 @@ def generate_token():
 
 
 def public_part(token):
-    """The part of a token that is safe to show (used as the token id)."""
+    """The part of a token that is safe to show; it is the token id."""
     return '.'.join(token.split('.')[:2])
+
+
+def redact(text):
+    """A string with every token secret in it replaced (for the request log)."""
+    return re.sub(r'(dt0c01\.[A-Z0-9]{24})\.[A-Z0-9]{64}', r'\1.' + SECRET_SHOWN_AS, text)
 
 
 @dataclass
 class Token:
-    """A token: its scopes, the environment it belongs to (None for cluster tokens) and its expiry."""
+    """A token and its metadata. `environment` is None for cluster tokens."""
 
     value: str
     scopes: frozenset
+    kind: str = 'cluster'
     environment: str = None
-    expires_at_ms: int = None
-    created: bool = field(default=False)  # created through the API, so persisted with the state
+    name: str = ''
+    owner: str = 'admin'
+    created_ms: int = 0
+    expires_ms: int = None
+    enabled: bool = True
+    last_used_ms: int = None
+    modified_ms: int = None
+    personal: bool = False
+    persisted: bool = field(default=True)  # False for command-line tokens: they come back with the options
+
+    @property
+    def id(self):
+        return public_part(self.value)
+
+    def expired(self, now_ms):
+        return self.expires_ms is not None and now_ms >= self.expires_ms
 
     def to_json(self):
-        return {'token': self.value, 'scopes': sorted(self.scopes), 'environment': self.environment,
-                'expiresAtMs': self.expires_at_ms}
+        data = asdict(self)
+        data['scopes'] = sorted(self.scopes)
+        del data['persisted']
+        return data
 
     @classmethod
     def from_json(cls, data):
-        return cls(data['token'], frozenset(data['scopes']), data.get('environment'), data.get('expiresAtMs'), True)
+        return cls(**dict(data, scopes=frozenset(data['scopes'])))
+
+    def metadata(self, now_ms):
+        """What the control API shows: everything but the secret."""
+        data = self.to_json()
+        del data['value']
+        return dict(data, id=self.id, expired=self.expired(now_ms))
+
+
+class TokenStore:
+    """Every token the emulator knows, by value; ids are the public parts."""
+
+    def __init__(self):
+        self.tokens = {}
+
+    def add(self, token):
+        self.tokens[token.value] = token
+        return token
+
+    def get(self, value):
+        return self.tokens.get(value)
+
+    def find(self, id_or_value, kind, environment=None):
+        """A token of this kind (and environment) by its id or its secret value."""
+        for token in self.tokens.values():
+            if id_or_value in (token.id, token.value) and token.kind == kind and token.environment == environment:
+                return token
+        return None
+
+    def remove(self, token):
+        self.tokens.pop(token.value, None)
+
+    def of(self, kind, environment=None):
+        return [t for t in self.tokens.values() if t.kind == kind and t.environment == environment]
+
+    def drop_environment(self, env_id):
+        """Deleting an environment invalidates its tokens."""
+        for token in self.of('environment', env_id):
+            self.remove(token)
+
+    def all(self):
+        return list(self.tokens.values())
 
 
 def token_from_header(header):
@@ -51,15 +124,17 @@ def token_from_header(header):
     return token.strip()
 
 
-def check_token(token, known, scope, environment, now_ms):
-    """403 unless the token is known, alive, valid for the environment and has the scope (None: any scope)."""
-    found = known.get(token)
-    if found is None:
-        raise ApiError(403, 'Token Authentication failed: unknown token.')
-    if found.expires_at_ms is not None and now_ms >= found.expires_at_ms:
-        raise ApiError(403, 'Token Authentication failed: the token has expired.')
-    # An environment's token only works inside that environment (`environment` is None outside /e/{env}).
-    if None not in (found.environment, environment) and found.environment != environment:
-        raise ApiError(403, 'Token Authentication failed: the token is not valid for this environment.')
-    if scope is not None and scope not in found.scopes:
-        raise ApiError(403, f'Token is missing required scope: {scope}.')
+def authenticate(store, header, kind, environment, scopes, now_ms):
+    """The token of this request; 401 unless it is a live token of this kind and environment, 403 without a scope.
+
+    `scopes`: any one of them will do (an empty tuple: any valid token).
+    """
+    value = token_from_header(header)
+    token = store.get(value) if TOKEN_FORMAT.match(value) else None
+    if (token is None or token.kind != kind or token.environment != environment or not token.enabled
+            or token.expired(now_ms)):
+        raise ApiError(401, AUTH_FAILED)
+    if scopes and not set(scopes) & token.scopes:
+        raise ApiError(403, 'Token is missing required scope. Use one of: ' + ', '.join(scopes))
+    token.last_used_ms = now_ms
+    return token

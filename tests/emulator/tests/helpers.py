@@ -1,4 +1,4 @@
-"""Helpers of the emulator's own tests: requests with a token, and reading 400 answers."""
+"""Helpers of the emulator's own tests: requests with a token, and reading error answers."""
 
 import requests
 
@@ -7,7 +7,7 @@ ENVIRONMENTS = '/api/cluster/v2/environments'
 
 
 class Api:
-    """requests against one emulator, with its token (or another) in the Authorization header."""
+    """requests against one emulator, with its cluster token (or another) in the Authorization header."""
 
     def __init__(self, handle):
         self.handle = handle
@@ -39,6 +39,10 @@ class Api:
     def stored(self, env_id):
         return next(env for env in self.handle.environments() if env['id'] == env_id)
 
+    def env_token(self, env_id, *scopes):
+        """A new environment token of env_id with exactly these scopes (DataExport when none are given)."""
+        return self.handle.environment_token(env_id, scopes or ('DataExport',))
+
 
 def violations(response):
     """{path: message} of a 400 Constraints violated answer."""
@@ -47,3 +51,13 @@ def violations(response):
     error = response.json()['error']
     assert error['code'] == 400 and error['message'] == 'Constraints violated.'
     return {found['path']: found['message'] for found in error['constraintViolations']}
+
+
+def assert_error(response, code, *words):
+    """The answer is the JSON error envelope of `code` and its message holds every one of `words`."""
+    assert response.status_code == code, response.text
+    assert response.headers['content-type'] == 'application/json; charset=utf-8'
+    error = response.json()['error']
+    assert error['code'] == code
+    for word in words:
+        assert word in error['message'], error['message']

@@ -18,7 +18,6 @@ CASES = [
     ({'name': 'x', 'quotas': {'userSessions': {'totalAnnualLimit': '5'}}}, 'quotas.userSessions.totalAnnualLimit'),
     ({'name': 'x', 'quotas': {'hostUnits': {'max_limit': 1}}}, 'quotas.hostUnits.max_limit'),
     ({'name': 'x', 'storage': {'transactionStorage': {'maxLimit': -1}}}, 'storage.transactionStorage.maxLimit'),
-    ({'name': 'x', 'storage': {'logMonitoringStorage': {'maxLimit': -5}}}, 'storage.logMonitoringStorage.maxLimit'),
     ({'name': 'x', 'storage': {'serviceRequestLevelRetention': {'maxLimitInDays': 366}}},
      'storage.serviceRequestLevelRetention.maxLimitInDays'),
     ({'name': 'x', 'storage': {'serviceCodeLevelRetention': {'maxLimitInDays': 0}}}, 'storage.serviceCodeLevelRetention.maxLimitInDays'),
@@ -28,8 +27,6 @@ CASES = [
     ({'name': 'x', 'storage': {'sessionReplayRetention': {'maxLimitInDays': None}}}, 'storage.sessionReplayRetention.maxLimitInDays'),
     ({'name': 'x', 'storage': {'rumNonAggregatedDataRetention': {'maxLimitInDays': 366}}},
      'storage.rumNonAggregatedDataRetention.maxLimitInDays'),
-    ({'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': 4}}}, 'storage.logMonitoringRetention.maxLimitInDays'),
-    ({'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': 91}}}, 'storage.logMonitoringRetention.maxLimitInDays'),
     ({'name': 'x', 'storage': {'userActionsPerMinute': {'maxLimit': 0}}}, 'storage.userActionsPerMinute.maxLimit'),
     ({'name': 'x', 'storage': {'userActionsPerMinute': {'maxLimit': 2147483647}}}, 'storage.userActionsPerMinute.maxLimit'),
     ({'name': 'x', 'storage': {'transactionTrafficQuota': {'maxLimit': 99}}}, 'storage.transactionTrafficQuota.maxLimit'),
@@ -39,8 +36,24 @@ CASES = [
 ]
 
 
+# Clusters before 1.326 still have the Log Monitoring storage fields.
+LEGACY_VERSION = '1.320.25.20250701-123456'
+LEGACY_CASES = [
+    ({'name': 'x', 'storage': {'logMonitoringStorage': {'maxLimit': -5}}}, 'storage.logMonitoringStorage.maxLimit'),
+    ({'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': 4}}}, 'storage.logMonitoringRetention.maxLimitInDays'),
+    ({'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': 91}}}, 'storage.logMonitoringRetention.maxLimitInDays'),
+]
+
+
 @pytest.mark.parametrize('body, path', CASES, ids=[path + ':' + repr(body)[:40] for body, path in CASES])
 def test_a_broken_bound_is_one_violation_and_creates_nothing(api, body, path):
+    assert list(violations(api.post(ENVIRONMENTS, json=body))) == [path]
+    assert api.handle.environments() == []
+
+
+@pytest.mark.parametrize('body, path', LEGACY_CASES, ids=[path for body, path in LEGACY_CASES])
+def test_a_broken_log_monitoring_bound_on_an_older_cluster(api, body, path):
+    api.handle.configure(cluster_version=LEGACY_VERSION)
     assert list(violations(api.post(ENVIRONMENTS, json=body))) == [path]
     assert api.handle.environments() == []
 
@@ -48,10 +61,15 @@ def test_a_broken_bound_is_one_violation_and_creates_nothing(api, body, path):
 def test_bounds_accept_their_edges(api):
     body = {'name': 'n' * 100, 'tags': ['t' * 100], 'storage': {
         'serviceRequestLevelRetention': {'maxLimitInDays': 365}, 'serviceCodeLevelRetention': {'maxLimitInDays': 365},
-        'sessionReplayRetention': {'maxLimitInDays': 1}, 'logMonitoringRetention': {'maxLimitInDays': 90},
-        'rumNonAggregatedDataRetention': {'maxLimitInDays': 365},
+        'sessionReplayRetention': {'maxLimitInDays': 1}, 'rumNonAggregatedDataRetention': {'maxLimitInDays': 365},
         'userActionsPerMinute': {'maxLimit': None}, 'transactionTrafficQuota': {'maxLimit': 100000}}}
     assert api.post(ENVIRONMENTS, json=body).status_code == 201
+
+
+def test_log_monitoring_bounds_accept_their_edges_on_an_older_cluster(api):
+    api.handle.configure(cluster_version=LEGACY_VERSION)
+    for days in (5, 90):
+        assert api.post(ENVIRONMENTS, json={'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': days}}}).status_code == 201
 
 
 def test_id_pattern_on_put(api):

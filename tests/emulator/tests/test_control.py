@@ -39,9 +39,32 @@ def test_clear_requests_and_reset(api):
 
 
 def test_reset_forgets_created_tokens(api):
-    token = api.post(ENVIRONMENTS + '?createToken=true', json={'name': 'x'}).json()['tokenManagementToken']
+    api.post(ENVIRONMENTS + '?createToken=true', json={'name': 'x'})
+    token = api.post('/api/cluster/v2/tokens', json={'name': 'ops', 'scopes': ['ServiceProviderAPI']}).json()['token']
+    assert len(api.handle.tokens()) == 3
     api.handle.reset()
-    assert api.get('/api/v1/time', token=token).status_code == 403
+    assert api.get(ENVIRONMENTS, token=token).status_code == 401
+    assert [t['id'] for t in api.handle.tokens()] == [DEFAULT_TOKEN.rsplit('.', 1)[0]]
+
+
+def test_token_store_listing_shows_metadata_and_never_a_secret(api):
+    env_id = api.create()
+    secret = api.handle.environment_token(env_id, ['DataExport', 'logs.ingest'], name='ingest', expires_in_ms=60_000)
+    response = requests.get(api.handle.url + '/_emulator/tokens', timeout=10)
+    assert secret.rsplit('.', 1)[1] not in response.text and DEFAULT_TOKEN.rsplit('.', 1)[1] not in response.text
+    shown = next(t for t in response.json() if t['name'] == 'ingest')
+    assert shown == {'id': secret.rsplit('.', 1)[0], 'name': 'ingest', 'kind': 'environment', 'environment': env_id,
+                     'scopes': ['DataExport', 'logs.ingest'], 'owner': 'admin', 'created_ms': shown['created_ms'],
+                     'expires_ms': shown['created_ms'] + 60_000, 'enabled': True, 'last_used_ms': None,
+                     'modified_ms': shown['created_ms'], 'personal': False, 'expired': False}
+    assert api.get(f'/e/{env_id}/api/v1/config/clusterversion', token=secret).status_code == 200
+
+
+def test_control_api_registers_a_given_environment_token_value(api):
+    env_id = api.create()
+    value = 'dt0c01.GIVENGIVENGIVENGIVENGIVE.' + 'V' * 64
+    api.handle.add_token(value, ['DataExport'], environment=env_id)
+    assert api.get(f'/e/{env_id}/api/v1/config/clusterversion', token=value).status_code == 200
 
 
 def test_seed_is_fast_and_realistic(api):
@@ -66,7 +89,7 @@ def test_state_file_persists_environments_and_tokens_across_a_restart(emulator_f
     api.handle.stop()
     restarted = Api(emulator_factory(state_file=state_file))
     assert restarted.stored(created['id'])['quotas']['hostUnits']['maxLimit'] == 5
-    assert restarted.get(f"/e/{created['id']}/api/v1/time", token=created['tokenManagementToken']).status_code == 200
+    assert restarted.get(f"/e/{created['id']}/api/v2/apiTokens", token=created['tokenManagementToken']).status_code == 200
     assert [path.name for path in tmp_path.iterdir()] == ['emulator-state.json']  # no temporary file left
 
 
@@ -117,6 +140,6 @@ def test_bad_command_line_fails_fast():
 
 def test_add_token_at_run_time(api):
     token = 'dt0c01.RUNTIMERUNTIMERUNTIMERUN.' + 'S' * 64
-    assert api.get(ENVIRONMENTS, token=token).status_code == 403
+    assert api.get(ENVIRONMENTS, token=token).status_code == 401
     api.handle.add_token(token, ['ServiceProviderAPI'])
     assert api.get(ENVIRONMENTS, token=token).status_code == 200

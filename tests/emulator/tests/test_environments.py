@@ -1,6 +1,7 @@
 """Create, get, PUT upsert and delete of Cluster API v2 environments."""
 
 import re
+import time
 
 from tests.emulator.tests.helpers import ENVIRONMENTS, violations
 
@@ -31,10 +32,13 @@ def test_create_answers_201_with_location_and_short_representation(api):
 def test_create_stores_the_seed_limits_and_realistic_defaults(api):
     stored = api.stored(api.post(ENVIRONMENTS, json=SEED_BODY).json()['id'])
     assert stored['quotas']['demUnits']['monthlyLimit'] == 1 and stored['quotas']['userSessions']['totalAnnualLimit'] == 2
-    assert stored['quotas']['logMonitoring']['monthlyLimit'] is None  # not sent: unlimited
+    assert stored['quotas']['syntheticMonitors']['annualLimit'] == 1
+    assert stored['quotas']['logMonitoring'] is None and stored['quotas']['customMetrics'] is None  # DDU license
     assert stored['storage']['serviceCodeLevelRetention']['maxLimitInDays'] == 10
-    assert stored['storage']['logMonitoringRetention']['maxLimitInDays'] == 35  # cluster default
-    assert isinstance(stored['storage']['transactionStorage']['currentlyUsed'], int)
+    assert stored['storage']['rumNonAggregatedDataRetention']['maxLimitInDays'] == 35  # cluster default
+    assert 'logMonitoringRetention' not in stored['storage']  # not in the schema of a 1.330 cluster
+    assert stored['storage']['transactionStorage']['currentlyUsed'] == 0  # a new environment has no usage yet
+    assert stored['quotas']['hostUnits']['currentUsage'] == 0 and stored['quotas']['demUnits']['consumedThisYear'] == 0
     assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$', stored['creationDate'])
     assert stored['state'] == 'ENABLED' and stored['trial'] is False
 
@@ -44,9 +48,9 @@ def test_create_with_create_token_returns_a_working_environment_token(api):
     assert response.status_code == 201
     token, env_id = response.json()['tokenManagementToken'], response.json()['id']
     assert re.match(r'^dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}$', token)
-    assert api.get(f'/e/{env_id}/api/v1/time', token=token).status_code == 200
-    # An environment token has no cluster scopes and no DataExport.
-    assert api.get(ENVIRONMENTS, token=token).status_code == 403
+    assert api.get(f'/e/{env_id}/api/v2/apiTokens', token=token).status_code == 200
+    # A token-management token is an environment token without DataExport.
+    assert api.get(ENVIRONMENTS, token=token).status_code == 401
     assert api.get(f'/e/{env_id}/api/v1/config/clusterversion', token=token).status_code == 403
 
 
@@ -166,7 +170,7 @@ def test_token_management_token_is_201_with_a_token(api):
     env_id = api.create()
     response = api.post(f'{ENVIRONMENTS}/{env_id}/tokenManagementToken', json={'name': 'tm', 'expiresIn': {'value': 1, 'unit': 'HOURS'}})
     assert response.status_code == 201
-    assert api.get(f'/e/{env_id}/api/v1/time', token=response.json()['token']).status_code == 200
+    assert api.get(f'/e/{env_id}/api/v2/apiTokens', token=response.json()['token']).status_code == 200
 
 
 def test_token_management_token_rejects_a_bad_body_and_unknown_environment(api):
@@ -177,7 +181,8 @@ def test_token_management_token_rejects_a_bad_body_and_unknown_environment(api):
     assert api.post(f'{ENVIRONMENTS}/nope/tokenManagementToken', json={'name': 'tm'}).status_code == 404
 
 
-def test_expired_environment_token_is_403(api):
+def test_expired_environment_token_is_401(api):
     env_id = api.create()
-    response = api.post(f'{ENVIRONMENTS}/{env_id}/tokenManagementToken', json={'name': 'tm', 'expiresIn': {'value': 0, 'unit': 'SECONDS'}})
-    assert api.get(f'/e/{env_id}/api/v1/time', token=response.json()['token']).status_code == 403
+    response = api.post(f'{ENVIRONMENTS}/{env_id}/tokenManagementToken', json={'name': 'tm', 'expiresIn': {'value': 1}})
+    time.sleep(0.01)
+    assert api.get(f'/e/{env_id}/api/v2/apiTokens', token=response.json()['token']).status_code == 401

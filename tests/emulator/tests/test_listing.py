@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.emulator.tests.helpers import ENVIRONMENTS, violations
+from tests.emulator.tests.helpers import ENVIRONMENTS, Api, violations
 
 
 def names(response):
@@ -97,11 +97,53 @@ def test_cursor_walk_keeps_filter_sort_and_page_size(fleet):
     assert seen == sorted(seen, reverse=True)
 
 
-def test_cursor_carries_include_flags(fleet):
+def test_cursor_drops_the_include_flags_by_default(fleet):
     first = fleet.get(ENVIRONMENTS, params={'pageSize': 2, 'includeConsumptionInfo': 'true', 'includeStorageInfo': 'true'}).json()
+    assert all('quotas' in env and 'storage' in env for env in first['environments'])
     second = fleet.get(ENVIRONMENTS, params={'nextPageKey': first['nextPageKey']}).json()
-    assert all('quotas' in env and 'storage' in env for env in second['environments'])
-    assert second['pageSize'] == 2
+    assert second['pageSize'] == 2 and len(second['environments']) == 2
+    assert not any('quotas' in env or 'storage' in env for env in second['environments'])
+    # The flags cannot be sent again next to the cursor: a client must read quotas per environment.
+    again = fleet.get(ENVIRONMENTS, params={'nextPageKey': first['nextPageKey'], 'includeConsumptionInfo': 'true'})
+    assert list(violations(again)) == ['includeConsumptionInfo']
+    env_id = second['environments'][0]['id']
+    assert 'quotas' in fleet.get(f'{ENVIRONMENTS}/{env_id}', params={'includeConsumptionInfo': 'true'}).json()
+
+
+def test_cursor_keeps_the_include_flags_with_the_other_reading(emulator_factory):
+    api = Api(emulator_factory(cursor_keeps_includes=True))
+    for index in range(3):
+        api.create(f'env-{index}')
+    first = api.get(ENVIRONMENTS, params={'pageSize': 2, 'includeConsumptionInfo': 'true', 'includeStorageInfo': 'true'}).json()
+    second = api.get(ENVIRONMENTS, params={'nextPageKey': first['nextPageKey']}).json()
+    assert [('quotas' in env, 'storage' in env) for env in second['environments']] == [(True, True)]
+
+
+def test_readings_fixture_switches_the_cursor(emulator_readings):
+    api = Api(emulator_readings)
+    for index in range(3):
+        api.create(f'env-{index}')
+    first = api.get(ENVIRONMENTS, params={'pageSize': 2, 'includeConsumptionInfo': 'true'}).json()
+    second = api.get(ENVIRONMENTS, params={'nextPageKey': first['nextPageKey']}).json()
+    assert ('quotas' in second['environments'][0]) == emulator_readings.config()['cursor_keeps_includes']
+
+
+@pytest.mark.parametrize('sort', ['name', '-name', 'creationDate', '-creationDate'])
+def test_keyset_cursor_is_stable_under_concurrent_changes(api, sort):
+    ids = api.handle.seed(30, name_prefix='walk')
+    first = api.get(ENVIRONMENTS, params={'pageSize': 10, 'sort': sort}).json()
+    listed = [env['id'] for env in first['environments']]
+    for env_id in listed[:3]:  # already seen: deleting them must not shift anything onto a later page twice or never
+        api.put(f'{ENVIRONMENTS}/{env_id}', json={'name': 'gone', 'state': 'DISABLED'})
+        assert api.delete(f'{ENVIRONMENTS}/{env_id}').status_code == 204
+    # A new environment that sorts before the cursor is not listed; after it (the newest, ascending) it is.
+    new_id = api.create('aaa-new' if sort == 'name' else 'zzz-new')
+    key = first['nextPageKey']
+    while key:
+        body = api.get(ENVIRONMENTS, params={'nextPageKey': key}).json()
+        listed += [env['id'] for env in body['environments']]
+        key = body['nextPageKey']
+    assert sorted(listed) == sorted(ids + ([new_id] if sort == 'creationDate' else []))
 
 
 def test_last_page_has_null_next_page_key(fleet):
