@@ -2,6 +2,7 @@
 # Every target creates the virtual environment .venv when it is missing
 # (tests/tools/venv.sh) and uses only the tools installed there.
 #
+#   make check   the fast loop: the unit tests (model, layers, per module), no ansible-playbook (seconds)
 #   make test    everything CI runs (.ci/run), stops at the first failure
 #   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
 
@@ -22,19 +23,22 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree check emulator-tests integration test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make test            units, verbose-secrets, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
+	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module), no ansible-playbook"
+	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
+	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
+	@echo "make test            check, emulator-tests, integration, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
-	@echo "make units           pytest: tests/unit, tests/emulator/tests, tests/integration"
+	@echo "make units           check, emulator-tests and integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make lint            ansible-lint --offline --profile production"
 	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
-	@echo "make verbose-secrets the integration suite again at -vvv; fails if a token secret shows in the output"
+	@echo "make verbose-secrets the same as make integration"
 	@echo "make bench           benchmark: requests and wall time vs ansible.builtin.uri (BENCH_JSON=path for JSON rows)"
 	@echo "make molecule        molecule test: the environments role against the emulator (no Docker)"
 	@echo "make docs-lint       antsibull-docs lint-collection-docs --plugin-docs"
@@ -47,11 +51,21 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: units verbose-secrets sanity lint build importer changelog-lint molecule docs-lint docs
+test: check emulator-tests integration sanity lint build importer changelog-lint molecule docs-lint docs
 	@echo "make test: all checks passed"
 
-units: venv tree
-	bash tests/tools/pytest.sh
+check: venv tree
+	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; \
+	echo "check: passed in $$(( $$(date +%s) - start )) s"
+
+emulator-tests: venv tree
+	bash tests/tools/pytest.sh tests/emulator/tests -q -p no:cacheprovider
+
+# The integration suite runs once: at -vvv, its output kept and scanned for secrets (tests/tools/verbose-secrets.sh).
+integration: venv tree
+	bash tests/tools/verbose-secrets.sh
+
+units: check emulator-tests integration
 
 sanity: venv
 	bash tests/tools/sanity.sh
@@ -73,8 +87,7 @@ importer: build
 changelog-lint: venv
 	antsibull-changelog lint
 
-verbose-secrets: venv tree
-	bash tests/tools/verbose-secrets.sh
+verbose-secrets: integration
 
 molecule: venv tree
 	molecule test

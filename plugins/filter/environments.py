@@ -29,6 +29,27 @@ def _label(item):
     return item.get('name') or item.get('environment_id') or '?'
 
 
+def _limit_section_errors(where, item):
+    """Errors of the shape of an item's quotas and storage (unknown entries and fields), as the argument spec would."""
+    errors = []
+    for section in SECTIONS:
+        known = section_limits(section)
+        value = item.get(section)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            errors.append('%s: %s must be a dict' % (where, section))
+            continue
+        for group, limits in value.items():
+            if group not in known:
+                errors.append('%s: unknown %s entry %r' % (where, section, group))
+                continue
+            fields = known[group].fields
+            if limits is not None and (not isinstance(limits, dict) or set(limits) - set(fields)):
+                errors.append('%s: %s.%s accepts only %s' % (where, section, group, ', '.join(fields)))
+    return errors
+
+
 def _check_items(declared):
     """Raise AnsibleFilterError naming every invalid item; return the items as a list of dicts."""
     if declared is None:
@@ -53,21 +74,7 @@ def _check_items(declared):
         if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
             errors.append('%s: tags must be a list of strings' % where)
             continue
-        for section in SECTIONS:
-            known = section_limits(section)
-            value = item.get(section)
-            if value is None:
-                continue
-            if not isinstance(value, dict):
-                errors.append('%s: %s must be a dict' % (where, section))
-                continue
-            for group, limits in value.items():
-                if group not in known:
-                    errors.append('%s: unknown %s entry %r' % (where, section, group))
-                    continue
-                fields = known[group].fields
-                if limits is not None and (not isinstance(limits, dict) or set(limits) - set(fields)):
-                    errors.append('%s: %s.%s accepts only %s' % (where, section, group, ', '.join(fields)))
+        errors.extend(_limit_section_errors(where, item))
         if any(error.startswith(where) for error in errors):
             continue
         try:
@@ -113,7 +120,7 @@ def _match(item, by_id, by_name):
 def _unknown_sections(item, environment):
     """Sections the item manages but the listing did not carry (read without consumption/storage)."""
     desired = desired_view(item)
-    return [section for section in ('quotas', 'storage') if section in desired and environment.get(section) is None]
+    return [section for section in SECTIONS if section in desired and environment.get(section) is None]
 
 
 def environments_plan(declared, existing, update_existing=False):

@@ -47,7 +47,7 @@ def iso_utc(epoch_ms):
 
 
 def cluster_info(client, environment_id=None, include_nodes=False):
-    """The result of dynatrace_cluster_info (2 requests, 3 with nodes)."""
+    """The result of dynatrace_cluster_info (its requests: the module documentation, "Requests per run")."""
     environment_id = environment_id or client.url_environment_id
     version = api.get_cluster_version(client, environment_id)
     cluster_ms, local_midpoint_ms = api.get_cluster_time(client, environment_id)

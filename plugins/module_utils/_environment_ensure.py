@@ -7,13 +7,9 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-Request budget (what the module documentation promises):
-- existing environment, steady state: 1 request (the lookup; it carries quota and storage info
-  when the task manages them);
-- creation: the lookup plus the POST (2); with environment_id: the GET plus the PUT upsert (2);
-- update (update_existing): the lookup plus one PUT;
-- deletion: the lookup, a PUT to disable when enabled, the DELETE.
-Check mode sends the reads only.
+The request budget of every path is stated once, in the module documentation ("Requests per run"
+in plugins/modules/dynatrace_environment.py); tests/unit/plugins/modules/test_dynatrace_environment.py
+counts the calls of each path against it. Check mode sends the reads only.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api

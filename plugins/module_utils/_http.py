@@ -51,7 +51,8 @@ class Response:
         self.text = text
 
     def __repr__(self):
-        return 'Response(status=%r, body=%r)' % (self.status, self.body)
+        # Not the body: a create answer holds a new token.
+        return 'Response(status=%r)' % self.status
 
 
 def normalize_url(url):

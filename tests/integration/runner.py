@@ -3,9 +3,10 @@
 Modules run for real: a subprocess of ansible-playbook, the collection from ANSIBLE_COLLECTIONS_PATH
 (set by tests/conftest.py), HTTP to the emulator on 127.0.0.1.
 
-Opt-in verbose pass (tests/tools/verbose-secrets.sh): CLUSTEROPS_TEST_VERBOSITY=N runs every playbook with at least
--v * N, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends each run's command, stdout and stderr to PATH, so that the
-whole output of the suite can be scanned for secrets afterwards (tests/integration/secret_scan.py).
+The suite's verbosity (tests/tools/verbose-secrets.sh, which `make test` runs): CLUSTEROPS_TEST_VERBOSITY=N runs
+every playbook with -v * N unless the test asks for a verbosity of its own, and CLUSTEROPS_TEST_OUTPUT_LOG=PATH appends
+each run's command, stdout and stderr to PATH, so that the whole output of the one run of the suite can be scanned for
+secrets afterwards (tests/integration/secret_scan.py).
 """
 
 import json
@@ -74,14 +75,16 @@ def _append_output_log(command, completed):
             log.write('=== RUN %s\n=== STDOUT\n%s\n=== STDERR\n%s\n' % (' '.join(command), completed.stdout, completed.stderr))
 
 
-def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=0, play_vars=None,
+def run_tasks(tasks, emulator=None, check=False, diff=False, extra_env=None, verbosity=None, play_vars=None,
               forks=None, stdout_callback='json_lines', timeout=600, inventory='localhost,', hosts='localhost'):
     """Run a one-play playbook of `tasks` on `hosts` of `inventory` (localhost); return a PlaybookRun.
 
     Every host runs with the local connection, so an inventory of aliases ('h1,h2,') runs the tasks in parallel
-    on the controller (with `forks`).
+    on the controller (with `forks`). `verbosity` None is the suite's (CLUSTEROPS_TEST_VERBOSITY, else 0); a number
+    is exactly that, for a test whose assertion depends on it.
     """
-    verbosity = max(verbosity, int(os.environ.get(VERBOSITY_ENV) or 0))
+    if verbosity is None:
+        verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)
     play = dict(name='clusterops.dynatrace test', hosts=hosts, gather_facts=False, vars=play_vars or {},
                 tasks=tasks)
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:

@@ -93,8 +93,9 @@ def test_check_mode_before_and_after_creation(emulator):
 
 
 def test_diff_output_never_shows_the_token(emulator):
+    # Verbosity 0 on purpose: at -v and above the default callback prints the task result, which holds the token.
     run = run_tasks([{'name': 'create', 'clusterops.dynatrace.dynatrace_environment': dict(name='difftest', tags=['a'])}],
-                    emulator=emulator, diff=True, stdout_callback='default')
+                    emulator=emulator, diff=True, stdout_callback='default', verbosity=0)
     assert run.rc == 0, run.stdout
     assert '+++ after' in run.stdout and '"difftest"' in run.stdout  # the diff was printed
     assert 'dt0c01.' not in run.stdout + run.stderr

@@ -1,6 +1,6 @@
 """TLS against an emulator with a throwaway CA (trustme), plain-http warnings, and secrets in verbose output.
 
-The whole-suite -vvv secret scan is tests/tools/verbose-secrets.sh (about as long as the integration suite);
+The whole-suite -vvv secret scan is tests/tools/verbose-secrets.sh (make integration: the suite's one run, at -vvv);
 here the scanner itself is tested and a verbose run of the riskiest paths is scanned on every run.
 """
 

@@ -148,3 +148,31 @@ def test_a_repeated_next_page_key_of_the_environment_list_stops_after_two_reques
     with pytest.raises(DynatraceError, match='same nextPageKey twice'):
         api.list_environments(client)
     assert len(client.session.calls) == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Token-management token of an environment
+
+def test_mint_token_management_token_posts_name_and_expiry_and_returns_the_token():
+    client, dummy, dummy2 = make_client([ok('{"token": "dt0c01.MINTED.SECRET"}', 201)])
+    assert api.mint_token_management_token(client, 'env/1', 'ansible', 300) == 'dt0c01.MINTED.SECRET'
+    (call,) = client.session.calls
+    assert (call['method'], call['url']) == ('POST', 'https://dt.example.com/api/cluster/v2/environments/env%2F1/tokenManagementToken')
+    assert call['json'] == {'name': 'ansible', 'expiresIn': {'value': 300, 'unit': 'SECONDS'}}
+
+
+def test_mint_names_its_scope_when_refused_and_is_never_sent_twice_blindly():
+    client, dummy, dummy2 = make_client([FakeResponse(403, '{"error": {"code": 403, "message": "Forbidden"}}')])
+    with pytest.raises(DynatraceError, match='EnvironmentTokenManagement'):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)
+    client, dummy, dummy2 = make_client([requests.exceptions.ReadTimeout('Read timed out'), ok('{"token": "t"}', 201)])
+    with pytest.raises(ResponseLostError):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)
+    assert len(client.session.calls) == 1
+
+
+@pytest.mark.parametrize('body', ['{}', '[]', ''])
+def test_a_mint_answer_without_a_token_is_a_clear_error(body):
+    client, dummy, dummy2 = make_client([ok(body, 201)])
+    with pytest.raises(DynatraceError, match='carries no token'):
+        api.mint_token_management_token(client, 'e', 'ansible', 60)

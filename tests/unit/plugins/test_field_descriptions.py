@@ -1,0 +1,97 @@
+"""Each field is described in three places that must agree: the argument spec (built from the model's LIMITS
+table), the module documentation, and the role's argument_specs.yml. docs/developing.md, "Adding a field",
+says what to change; this test names the place that was forgotten.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.clusterops.dynatrace.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import LIMITS, SECTIONS
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.clusterops.dynatrace.plugins.modules import (
+    dynatrace_cluster_info, dynatrace_environment, dynatrace_environment_info,
+)
+
+ROLE_SPEC = Path(__file__).resolve().parents[3] / 'roles' / 'environments' / 'meta' / 'argument_specs.yml'
+MODULES = (dynatrace_environment, dynatrace_environment_info, dynatrace_cluster_info)
+
+
+def documented(module):
+    return yaml.safe_load(module.DOCUMENTATION)['options']
+
+
+def role_items():
+    spec = yaml.safe_load(ROLE_SPEC.read_text())['argument_specs']['main']['options']
+    return spec['environments_list']['options']
+
+
+def shape(options, children='suboptions'):
+    """name -> (type, elements, choices, default, nested shape) of documented options or an argument spec."""
+    view = {}
+    for name, option in options.items():
+        nested = option.get(children) or option.get('options')
+        view[name] = (option.get('type', 'str'), option.get('elements'), option.get('choices'), option.get('default'),
+                      shape(nested, children) if nested else None)
+    return view
+
+
+def text(option):
+    """The description as one line of words (a list of paragraphs or a string)."""
+    description = option.get('description') or ''
+    if isinstance(description, list):
+        description = ' '.join(description)
+    return ' '.join(description.split())
+
+
+@pytest.mark.parametrize('module', MODULES, ids=lambda module: module.__name__.rsplit('.', 1)[-1])
+def test_module_documentation_matches_the_argument_spec(module):
+    spec = dict((name, option) for name, option in module.argument_spec().items() if name not in CONNECTION_ARGUMENT_SPEC)
+    assert shape(documented(module)) == shape(spec, 'options')
+
+
+def test_connection_fragment_matches_the_connection_argument_spec():
+    fragment = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    spec = dict((name, dict((key, value) for key, value in option.items() if key != 'fallback'))
+                for name, option in CONNECTION_ARGUMENT_SPEC.items())
+    for option in spec.values():
+        option.pop('required', None)
+    assert shape(fragment) == shape(spec)
+
+
+@pytest.mark.parametrize('section', SECTIONS)
+def test_role_describes_quotas_and_storage_in_the_words_of_the_module(section):
+    module_doc, role_doc = documented(dynatrace_environment)[section], role_items()[section]
+    assert text(role_doc) == text(module_doc)
+    for group, option in module_doc['suboptions'].items():
+        role_group = role_doc['options'][group]
+        assert text(role_group) == text(option), '%s.%s' % (section, group)
+        for field, limit in option['suboptions'].items():
+            assert text(role_group['options'][field]) == text(limit), '%s.%s.%s' % (section, group, field)
+
+
+def bounds_in_words(limit):
+    if limit.maximum is not None:
+        return '%d to %d' % (limit.minimum, limit.maximum)
+    return '%d or more' % limit.minimum
+
+
+@pytest.mark.parametrize('limit', [limit for limit in LIMITS if limit.section == 'storage'], ids=lambda limit: limit.option)
+def test_the_documented_bounds_of_each_storage_limit_are_the_table_s(limit):
+    for where, options in (('module documentation', documented(dynatrace_environment)['storage']['suboptions']),
+                           ('role argument_specs.yml', role_items()['storage']['options'])):
+        group = options[limit.option]
+        fields = group.get('suboptions') or group.get('options')
+        for field in limit.fields:
+            words = text(fields[field])
+            assert bounds_in_words(limit) in words, '%s: storage.%s.%s' % (where, limit.option, field)
+            assert ('unlimited' in words) == limit.unlimited, '%s: storage.%s.%s' % (where, limit.option, field)
+
+
+def test_the_documented_quota_rule_is_the_table_s():
+    words = text(documented(dynatrace_environment)['quotas'])
+    assert all(limit.minimum == 0 and limit.maximum is None and limit.unlimited for limit in LIMITS if limit.section == 'quotas')
+    assert re.search(r'an integer \(0 or more\) or V\(unlimited\)', words)
