@@ -95,10 +95,8 @@ async def create_api_token(request: Request, env: str, emulator=Depends(writer))
     body = await json_body(request)
     expires_ms, violations = expiration_ms(body, emulator.now_ms())
     checked(ApiTokenCreate, body, violations)
-    token = emulator.issue_token(body['scopes'], env, body['name'], owner=request.state.token.owner)
-    token.expires_ms = expires_ms
-    token.personal = bool(body.get('personalAccessToken'))
-    emulator.save()
+    token = emulator.issue_token(body['scopes'], env, body['name'], owner=request.state.token.owner,
+                                 expires_ms=expires_ms, personal=bool(body.get('personalAccessToken')))
     answer = {'id': token.id, 'token': token.value}
     if expires_ms is not None:
         answer['expirationDate'] = format_date(expires_ms)

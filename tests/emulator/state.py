@@ -87,12 +87,16 @@ class Emulator:
     def configure(self, **changes):
         self.settings = replace(self.settings, **changes)
 
-    def issue_token(self, scopes, environment=None, name='', expires_in_ms=None, owner='admin', value=None):
-        """A new token in the store: an environment token when `environment` is set, else a cluster token."""
+    def issue_token(self, scopes, environment=None, name='', expires_in_ms=None, owner='admin', value=None, **extra):
+        """A new token in the store: an environment token when `environment` is set, else a cluster token.
+
+        `extra`: more Token fields (expires_ms for an absolute expiry, personal).
+        """
         now = self.now_ms()
+        if expires_in_ms is not None:
+            extra['expires_ms'] = now + expires_in_ms
         token = Token(value or generate_token(), frozenset(scopes), 'environment' if environment else 'cluster',
-                      environment, name, owner, now, None if expires_in_ms is None else now + expires_in_ms,
-                      modified_ms=now)
+                      environment, name, owner, now, modified_ms=now, **extra)
         self.tokens.add(token)
         self.save()
         return token

@@ -70,6 +70,9 @@ class Token:
 
     @classmethod
     def from_json(cls, data):
+        if 'value' not in data:  # a state file written before tokens had kinds: an environment's token
+            data = {'value': data['token'], 'scopes': data['scopes'], 'kind': 'environment',
+                    'environment': data.get('environment'), 'expires_ms': data.get('expiresAtMs')}
         return cls(**dict(data, scopes=frozenset(data['scopes'])))
 
     def metadata(self, now_ms):

@@ -3,6 +3,8 @@ controlled emulator clock, the Managed and SaaS-style paths, nodes, and a token 
 
 import json
 
+import pytest
+
 from tests.integration.runner import run_tasks
 
 MODULE = 'clusterops.dynatrace.dynatrace_cluster_info'
@@ -11,6 +13,16 @@ LIMITED_TOKEN = 'dt0c01.NODATAEXPORTSCOPE0000000.' + 'S' * 64
 SKEW_TOLERANCE_MS = 1000
 
 
+MODULE_CHANGE_PENDING = (
+    'module change pending (issue 12, point 5): on a real Managed cluster /api/v1/time and /api/v1/config/clusterversion '
+    'exist only under /e/{id} (the bare paths answer 404 "failed to resolve tenant"), a cluster token is refused there '
+    '(401) and an environment token on /api/v1.0/onpremise/cluster (401). dynatrace_cluster_info must read the version '
+    'from /api/v1.0/onpremise/nodeManagement/productVersion and the clock from its Date header with the cluster token, '
+    'use a separate environment token option (DataExport) for /e/{id}/api/v1/time and .../config/clusterversion, '
+    'send Accept: text/plain to /time (application/json gets 406), and name the token option on 401/403')
+
+
+@pytest.mark.xfail(strict=True, reason=MODULE_CHANGE_PENDING)
 def test_version_time_skew_paths_nodes_and_missing_scope(emulator):
     (env_id,) = emulator.seed(1, name_prefix='info')
     emulator.configure(clock_offset_ms=5000, cluster_version=REAL_VERSION)
@@ -75,3 +87,11 @@ def test_version_time_skew_paths_nodes_and_missing_scope(emulator):
         ('GET', prefix + 'config/clusterversion', 200), ('GET', prefix + 'time', 200),
         ('GET', prefix + 'config/clusterversion', 403),
     ]
+
+
+def test_bad_environment_id_fails_before_any_request(emulator):
+    emulator.clear_requests()
+    run = run_tasks([{'name': 'bad_id', MODULE: {'environment_id': 'not valid'}, 'ignore_errors': True}], emulator=emulator)
+    (entry,) = run.results
+    assert entry['status'] == 'failed' and 'environment_id must match' in entry['result']['msg']
+    assert emulator.requests() == []

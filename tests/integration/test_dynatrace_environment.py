@@ -195,7 +195,8 @@ def test_absent_disables_then_deletes_and_twice_is_unchanged(emulator):
 
 
 def test_license_rejection_names_every_field_and_creates_nothing(emulator):
-    emulator.configure(deny_features=['log_monitoring', 'dem'])
+    # A cluster before 1.326 still has Log Monitoring storage, so that its license can refuse it.
+    emulator.configure(deny_features=['log_monitoring', 'dem'], cluster_version='1.320.25.20250701-123456')
     status, result = run_module('dynatrace_environment', emulator, name='licensed',
                                 quotas={'log_monitoring': {'monthly_limit': 5}, 'dem_units': {'monthly_limit': 1}},
                                 storage={'log_monitoring_retention': {'max_limit_in_days': 30}})

@@ -143,3 +143,14 @@ def test_add_token_at_run_time(api):
     assert api.get(ENVIRONMENTS, token=token).status_code == 401
     api.handle.add_token(token, ['ServiceProviderAPI'])
     assert api.get(ENVIRONMENTS, token=token).status_code == 200
+
+
+def test_state_file_of_an_older_emulator_still_loads(emulator_factory, tmp_path):
+    state_file = tmp_path / 'emulator-state.json'
+    env = {'name': 'old', 'id': 'old-env', 'trial': False, 'state': 'ENABLED', 'tags': [], 'creationDate': '2026-01-01T00:00:00.000Z',
+           'quotas': {}, 'storage': {}}
+    token = 'dt0c01.OLDSTATEOLDSTATEOLDSTATE.' + 'O' * 64
+    state_file.write_text(json.dumps({'environments': [env], 'tokens': [
+        {'token': token, 'scopes': ['apiTokens.read'], 'environment': 'old-env', 'expiresAtMs': None}]}))
+    api = Api(emulator_factory(state_file=str(state_file)))
+    assert api.get('/e/old-env/api/v2/apiTokens', token=token).status_code == 200
