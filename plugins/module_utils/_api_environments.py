@@ -69,15 +69,37 @@ def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_ex
         params['sort'] = sort
     if filter_expression:
         params['filter'] = filter_expression
-    params.update(info_flags(include_consumption, include_storage, uncached_consumption))
+    flags = dict(include_consumption=include_consumption or uncached_consumption, include_storage=include_storage,
+                 uncached_consumption=uncached_consumption)
+    params.update(info_flags(**flags))
     try:
         for page in iter_pages(client, ENVIRONMENTS_PATH, params, 'environments', 'environment list',
                                scope=SCOPE_SERVICE_PROVIDER):
             for environment in page['environments']:
                 _check_environment(environment, 'GET', ENVIRONMENTS_PATH)
+            page['environments'] = _with_sections(client, page['environments'], flags)
             yield page
     except DynatraceError as exc:
         raise _explain_dps(exc, params)
+
+
+def _with_sections(client, environments, flags):
+    """The environments of a page, each with the quotas and storage that were asked for.
+
+    Whether nextPageKey carries the include flags is not published, and every other parameter must be
+    left out next to it: on a server whose key drops them, later pages come without quotas or storage.
+    Such an environment is read again on its own, with the flags (one request each, only then); one
+    deleted in the meantime (404) is left out.
+    """
+    wanted = [section for section, asked in (('quotas', flags['include_consumption']),
+                                             ('storage', flags['include_storage'])) if asked]
+    complete = []
+    for environment in environments:
+        if any(section not in environment for section in wanted):
+            environment = get_environment(client, environment['id'], **flags)
+        if environment is not None:
+            complete.append(environment)
+    return complete
 
 
 def list_environments(client, **query):

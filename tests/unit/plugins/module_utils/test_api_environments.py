@@ -62,15 +62,38 @@ def test_auth_failures_name_the_scope(status, scope):
 
 
 def test_pagination_follows_next_page_key_and_sends_nothing_else_with_it():
-    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b"}]}'),
-             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c"}]}')]
+    pages = [ok('{"totalCount": 3, "nextPageKey": "K1", "environments": [{"id": "a", "storage": {}}]}'),
+             ok('{"totalCount": 3, "nextPageKey": "K2", "environments": [{"id": "b", "storage": {}}]}'),
+             ok('{"totalCount": 3, "nextPageKey": null, "environments": [{"id": "c", "storage": {}}]}')]
     client, dummy, dummy2 = make_client(pages)
     environments, total = api.list_environments(client, filter_expression='name(x)', include_storage=True, sort='name')
     assert [e['id'] for e in environments] == ['a', 'b', 'c'] and total == 3
     calls = client.session.calls
     assert calls[0]['params'] == {'pageSize': 1000, 'sort': 'name', 'filter': 'name(x)', 'includeStorageInfo': 'true'}
     assert calls[1]['params'] == {'nextPageKey': 'K1'} and calls[2]['params'] == {'nextPageKey': 'K2'}
+
+
+def test_a_later_page_without_the_asked_sections_is_completed_environment_by_environment():
+    # A nextPageKey that does not carry the include flags: page 2 comes without quotas and storage.
+    pages = [ok('{"nextPageKey": "K1", "environments": [{"id": "a", "quotas": {}, "storage": {}}]}'),
+             ok('{"nextPageKey": null, "environments": [{"id": "b"}, {"id": "gone"}]}'),
+             ok('{"id": "b", "quotas": {"hostUnits": {"maxLimit": 5}}, "storage": {}}'),
+             FakeResponse(404, '{"error": {"code": 404, "message": "not found"}}')]
+    client, dummy, dummy2 = make_client(pages)
+    environments, dummy3 = api.list_environments(client, include_consumption=True, include_storage=True)
+    assert environments == [{'id': 'a', 'quotas': {}, 'storage': {}},
+                            {'id': 'b', 'quotas': {'hostUnits': {'maxLimit': 5}}, 'storage': {}}]
+    calls = client.session.calls
+    assert [call['url'].rsplit('/', 1)[-1] for call in calls] == ['environments', 'environments', 'b', 'gone']
+    assert calls[2]['params'] == {'includeConsumptionInfo': 'true', 'includeStorageInfo': 'true'}
+
+
+def test_pages_that_carry_the_asked_sections_cost_no_extra_request():
+    pages = [ok('{"nextPageKey": "K1", "environments": [{"id": "a", "quotas": {}}]}'),
+             ok('{"nextPageKey": null, "environments": [{"id": "b", "quotas": null}]}')]
+    client, dummy, dummy2 = make_client(pages)
+    environments, dummy3 = api.list_environments(client, include_consumption=True)
+    assert [e['id'] for e in environments] == ['a', 'b'] and len(client.session.calls) == 2
 
 
 def test_uncached_consumption_wins_over_cached():
