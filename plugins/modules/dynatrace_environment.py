@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Makes one Dynatrace Managed environment (tenant) look the way the task says, through the Cluster API v2.
   - Finds the environment by its exact, case-sensitive O(name) (all pages of the listing are read; a name with
-    parentheses, commas or quotes is found too) or by O(environment_id).
+    parentheses, commas, quotes or a tilde is found too) or by O(environment_id).
   - By default it creates the environment with its quotas and storage limits only when it is absent and never
     touches an existing one; differences are reported in RV(drift). With O(update_existing=true) it brings tags,
     trial, state, quotas and storage to the declared values.

@@ -9,6 +9,8 @@ Each reading the modules do not handle yet is an xfail(strict=True) naming what 
 a failure (remove the mark) as soon as the module handles it.
 """
 
+from urllib.parse import unquote
+
 import pytest
 
 from tests.emulator.pytest_plugin import READINGS
@@ -78,3 +80,17 @@ def test_log_monitoring_storage_on_a_current_cluster_fails_naming_the_option(emu
                                 storage={'log_monitoring_retention': {'max_limit_in_days': 30}})
     assert status == 'failed' and 'storage.log_monitoring_retention' in result['msg'], result
     assert emulator.environments() == []
+
+
+@pytest.mark.parametrize('name', ['team~blue', 'ops (eu), "blue"~1'])
+def test_a_name_with_a_tilde_is_found_and_never_created_twice(emulator, name):
+    # Other Dynatrace filters read ~ as an escape character: the lookup keeps it out of the server filter.
+    emulator.create_environment(name.replace('~', ''))
+    status, result = run_module('dynatrace_environment', emulator, name=name)
+    assert status == 'changed', result
+    emulator.clear_requests()
+    status, result = run_module('dynatrace_environment', emulator, name=name)
+    assert status == 'ok' and result['changed'] is False, result
+    log = emulator.requests()
+    assert [entry['method'] for entry in log] == ['GET'] and '~' not in unquote(log[0]['query']), log
+    assert sorted(entry['name'] for entry in emulator.environments()) == sorted([name, name.replace('~', '')])
