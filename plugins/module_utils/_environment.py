@@ -48,10 +48,10 @@ LIMITS = (
     Limit('quotas', 'custom_metrics', 'customMetrics', ('max_limit',)),
     Limit('quotas', 'davis_data_units', 'davisDataUnits', ('monthly_limit', 'annual_limit')),
     Limit('quotas', 'log_monitoring', 'logMonitoring', ('monthly_limit', 'annual_limit')),
-    Limit('storage', 'transaction_storage', 'transactionStorage', ('max_limit',)),
-    Limit('storage', 'session_replay_storage', 'sessionReplayStorage', ('max_limit',)),
-    Limit('storage', 'symbol_files_from_mobile_apps', 'symbolFilesFromMobileApps', ('max_limit',)),
-    Limit('storage', 'log_monitoring_storage', 'logMonitoringStorage', ('max_limit',)),
+    Limit('storage', 'transaction_storage', 'transactionStorage', ('max_limit',), 1),
+    Limit('storage', 'session_replay_storage', 'sessionReplayStorage', ('max_limit',), 1),
+    Limit('storage', 'symbol_files_from_mobile_apps', 'symbolFilesFromMobileApps', ('max_limit',), 1),
+    Limit('storage', 'log_monitoring_storage', 'logMonitoringStorage', ('max_limit',), 1),
     Limit('storage', 'service_request_level_retention', 'serviceRequestLevelRetention', ('max_limit_in_days',), 1, 365, False),
     Limit('storage', 'service_code_level_retention', 'serviceCodeLevelRetention', ('max_limit_in_days',), 1, 365, False),
     Limit('storage', 'real_user_monitoring_retention', 'realUserMonitoringRetention', ('max_limit_in_days',), 1, 35, False),
@@ -187,8 +187,13 @@ def _api_limit(value):
     return None if value == UNLIMITED else value
 
 
-def _option_limit(value):
-    return UNLIMITED if value is None else value
+# The byte limits whose unlimited reads back as null on some clusters and as 0 on others (not published;
+# Dynatrace's Terraform provider treats 0 as unlimited): both read as unlimited, and 0 is refused as input.
+ZERO_IS_UNLIMITED = ('transactionStorage', 'sessionReplayStorage', 'symbolFilesFromMobileApps', 'logMonitoringStorage')
+
+
+def _option_limit(value, zero_is_unlimited=False):
+    return UNLIMITED if value is None or (zero_is_unlimited and value == 0) else value
 
 
 def limits_to_api(section, values):
@@ -204,12 +209,15 @@ def limits_to_api(section, values):
 
 
 def limits_to_options(section, api_values):
-    """The options shape of one API section (every limit the answer carries; null is unlimited)."""
+    """The options shape of one API section (every limit the answer carries; null is unlimited, and so is a byte
+    storage limit of 0)."""
     options = {}
     for option, limit in section_limits(section).items():
         settings = api_values.get(limit.api_name)
         if isinstance(settings, dict):
-            options[option] = dict((field, _option_limit(settings.get(snake_to_camel(field)))) for field in limit.fields)
+            zero_is_unlimited = limit.api_name in ZERO_IS_UNLIMITED
+            options[option] = dict((field, _option_limit(settings.get(snake_to_camel(field)), zero_is_unlimited))
+                                   for field in limit.fields)
     return options
 
 

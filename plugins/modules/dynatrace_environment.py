@@ -153,28 +153,36 @@ options:
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       session_replay_storage:
         description: Session replay storage.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       symbol_files_from_mobile_apps:
         description: Storage of symbol files from mobile apps.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       log_monitoring_storage:
         description: Log monitoring storage (needs Log Monitoring on the license and cluster).
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       service_request_level_retention:
         description: Retention of service request level data.

@@ -76,7 +76,7 @@ BAD_INPUT = [
      UNSUPPORTED + 'storage.session_replay_retention.max_limit'),
     (dict(name='t', storage={'retention': {'max_limit_in_days': 3}}), UNSUPPORTED + 'storage.retention'),
     # storage: bytes
-    (storage_limit('transaction_storage', -1), 'storage.transaction_storage.max_limit must be at least 0, got -1'),
+    (storage_limit('transaction_storage', -1), 'storage.transaction_storage.max_limit must be at least 1, got -1'),
     (storage_limit('log_monitoring_storage', '1 GB'), "storage.log_monitoring_storage.max_limit must be an integer or 'unlimited'"),
     # storage: retention bounds
     (retention('service_request_level_retention', 0), 'storage.service_request_level_retention.max_limit_in_days must be between 1 and 365, got 0'),

@@ -31,7 +31,7 @@ def reading(name, reason):
     return pytest.param(name, marks=marks, id=name)
 
 
-@pytest.mark.parametrize('name', [reading(name, ZERO_IS_UNLIMITED) for name in sorted(READINGS)])
+@pytest.mark.parametrize('name', sorted(READINGS))
 def test_unlimited_storage_is_idempotent_under_both_readings(emulator, name):
     emulator.configure(**READINGS[name])
     args = dict(name='unlimited-storage', update_existing=True,

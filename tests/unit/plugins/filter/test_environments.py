@@ -115,7 +115,7 @@ def test_ambiguous_name_is_left_to_the_module():
     ([{'name': 'a', 'tags': 'x'}], 'tags must be a list'),
     ([{'name': 'a', 'quotas': {'host_unit': {'max_limit': 1}}}], "unknown quotas entry 'host_unit'"),
     ([{'name': 'a', 'quotas': {'host_units': {'monthly_limit': 1}}}], 'quotas.host_units accepts only max_limit'),
-    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 0'),
+    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 1'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 'lots'}}}], "must be an integer or 'unlimited'"),
     ([{'name': 'a'}, {'name': 'a'}], 'declares the same name as environments_list[0]'),
     ([{'name': 'x' * 101}], 'name must be 1 to 100 characters'),
