@@ -20,6 +20,11 @@ description:
   - "Requests per run: one per O(page_size) matching environments (with the default of 1000, a cluster of
     2500 environments costs 3 requests, and a filter that matches 10 environments costs 1). With O(environment_id),
     exactly 1 request."
+  - "With O(include_consumption), O(uncached_consumption) or O(include_storage) on a listing longer than one page:
+    whether the cluster's C(nextPageKey) keeps asking for quotas and storage is not published, and no other
+    parameter may be sent next to it. When a later page comes without them, each environment of that page is read
+    on its own with them (one more request per environment, only then), so every environment has what was asked
+    for; an environment deleted in the meantime is left out."
   - Every option is checked before the first request, and the error names the option and the rule.
 author:
   - ClusterOps platform engineering (@clusterops)
