@@ -75,7 +75,7 @@ options:
         a limit left out of a sent quota to unlimited.
       - Quotas do not exist on clusters with Dynatrace Platform Subscription (DPS) licensing, and some quotas are
         refused when the license lacks the feature (DEM, Synthetic, Log Monitoring). The module then fails and names
-        every refused field; it never drops a field silently.
+        every refused field by its option; it never drops a field silently.
     type: dict
     suboptions:
       host_units:
@@ -146,6 +146,10 @@ options:
     description:
       - Storage limits (bytes), retention (days) and traffic limits of the environment.
       - A setting that is omitted or null is not managed and keeps its current value (on creation, the cluster's default).
+      - The cluster version decides which settings exist. From Cluster API 1.326 on there is no Log Monitoring storage
+        (C(log_monitoring_retention), C(log_monitoring_storage)); older clusters have no
+        C(rum_non_aggregated_data_retention). A setting the cluster lacks fails the task naming the option and the
+        cluster version, which one more request reads after the refusal.
     type: dict
     suboptions:
       transaction_storage:

@@ -19,7 +19,7 @@ LAYERS = (
     ('lookup', ('_environment_lookup',)),
     ('api', ('_api_environments', '_api_cluster')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_filters', '_case')),
+    ('model', ('_environment', '_environment_refusals', '_filters', '_case')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
