@@ -83,8 +83,8 @@ def test_a_refused_token_is_named_by_its_option_with_its_kind_and_scope(monkeypa
     with pytest.raises(DynatraceError) as caught:
         _cluster_info.cluster_info(cluster, environment, include_nodes=True)
     message = str(caught.value)
-    assert message.startswith('GET /x failed with HTTP %d: %s %s' % (status, option,
-                                                                       'was not accepted' if status == 401 else 'lacks a scope'))
+    refused = 'was not accepted' if status == 401 else 'lacks a scope'
+    assert message.startswith('GET /x failed with HTTP %d: %s %s' % (status, option, refused))
     assert scope in message and 'give that one as %s' % other in message and 'Token Authentication failed' in message
 
 
