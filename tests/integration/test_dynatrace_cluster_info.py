@@ -3,6 +3,7 @@ token alone (product version, Date header clock), an environment token (version 
 environment), both, and every token refused where it does not belong, with the token option named."""
 
 import json
+import os
 
 import pytest
 
@@ -74,9 +75,11 @@ def test_an_environment_token_gives_the_millisecond_clock_and_the_cluster_token_
         (prefix + 'config/clusterversion', 200), (prefix + 'time', 200)]
 
 
-def test_an_environment_only_user_needs_no_cluster_token(world):
+def test_an_environment_only_user_needs_no_cluster_token(world, monkeypatch):
     emulator, env_id, env_token = world
-    # No emulator given to the runner: no DYNATRACE_API_TOKEN in the environment, only the environment token.
+    # No emulator given to the runner and no DYNATRACE_* variable: only the environment token, from its variable.
+    for name in [name for name in os.environ if name.startswith('DYNATRACE_')]:
+        monkeypatch.delenv(name)
     run = run_tasks([{'name': 'env_only', MODULE: {'url': emulator.url, 'environment_id': env_id},
                       'environment': {'DYNATRACE_ENVIRONMENT_API_TOKEN': env_token}}])
     status, result = results_by_task(run)['env_only']
