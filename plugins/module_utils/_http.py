@@ -157,6 +157,20 @@ class DynatraceClient:
             self._warn('url uses plain http:// to a host that is not loopback: the API token travels unencrypted. '
                        'Use https://.')
 
+    def with_token(self, api_token):
+        """A client to the same cluster with the same TLS, timeout and retry settings and another token.
+
+        For calls under /e/{id}/... that need an environment token. The warnings about the connection were given
+        once, by this client; the new one warns only about its own requests.
+        """
+        verify = self.session.verify
+        sibling = DynatraceClient(self.base_url, api_token, validate_certs=verify is not False,
+                                  ca_path=verify if isinstance(verify, str) else None, timeout=self.timeout,
+                                  retries=self.retries, sleep=self._sleep, rand=self._rand)
+        sibling.session.headers['User-Agent'] = self.session.headers['User-Agent']
+        sibling._warn = self._warn  # pylint: disable=protected-access
+        return sibling
+
     def request(self, method, path, params=None, json_body=None, scope=None, accept=None):
         """Send one API call with retries; return its Response, or raise DynatraceError.
 

@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Makes one Dynatrace Managed environment (tenant) look the way the task says, through the Cluster API v2.
   - Finds the environment by its exact, case-sensitive O(name) (all pages of the listing are read; a name with
-    parentheses, commas or quotes is found too) or by O(environment_id).
+    parentheses, commas, quotes or a tilde is found too) or by O(environment_id).
   - By default it creates the environment with its quotas and storage limits only when it is absent and never
     touches an existing one; differences are reported in RV(drift). With O(update_existing=true) it brings tags,
     trial, state, quotas and storage to the declared values.
@@ -98,7 +98,7 @@ options:
         a limit left out of a sent quota to unlimited.
       - Quotas do not exist on clusters with Dynatrace Platform Subscription (DPS) licensing, and some quotas are
         refused when the license lacks the feature (DEM, Synthetic, Log Monitoring). The module then fails and names
-        every refused field; it never drops a field silently.
+        every refused field by its option; it never drops a field silently.
       - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
         64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
@@ -173,6 +173,10 @@ options:
       - A setting that is omitted or null is not managed and keeps its current value (on creation, the cluster's default).
       - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
         64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
+      - The cluster version decides which settings exist. From Cluster API 1.326 on there is no Log Monitoring storage
+        (C(log_monitoring_retention), C(log_monitoring_storage)); older clusters have no
+        C(rum_non_aggregated_data_retention). A setting the cluster lacks fails the task naming the option and the
+        cluster version, which one more request reads after the refusal.
     type: dict
     suboptions:
       transaction_storage:
@@ -180,28 +184,36 @@ options:
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       session_replay_storage:
         description: Session replay storage.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       symbol_files_from_mobile_apps:
         description: Storage of symbol files from mobile apps.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       log_monitoring_storage:
         description: Log monitoring storage (needs Log Monitoring on the license and cluster).
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       service_request_level_retention:
         description: Retention of service request level data.
@@ -271,6 +283,10 @@ options:
       - Ask for a token-management token when the environment is created, and return it in RV(token_management_token).
       - The token can create further tokens in the new environment (scopes C(apiTokens.read), C(apiTokens.write),
         C(TenantTokenManagement)). Treat it as a secret.
+      - Pass it to M(clusterops.dynatrace.dynatrace_api_token) as
+        O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token) to create the API tokens the
+        environment needs (a PaaS token, ingest tokens) in the same play; it is valid for 24 hours. When the
+        environment already existed there is no such token, and that module mints a short-lived one itself.
     type: bool
     default: true
   update_existing:
@@ -333,6 +349,7 @@ notes:
 seealso:
   - module: clusterops.dynatrace.dynatrace_environment_info
   - module: clusterops.dynatrace.dynatrace_cluster_info
+  - module: clusterops.dynatrace.dynatrace_api_token
 '''
 
 EXAMPLES = r'''
@@ -365,6 +382,16 @@ EXAMPLES = r'''
     force: false
   when: payments.token_management_token is defined
   no_log: true
+
+- name: A PaaS token in the new environment, with the token returned on creation (minted when it already existed)
+  clusterops.dynatrace.dynatrace_api_token:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    environment_id: "{{ payments.environment_id }}"
+    token_management_token: "{{ payments.token_management_token | default(omit) }}"
+    name: oneagent-paas
+    scopes: [InstallerDownload]
+  register: payments_paas
 
 - name: Bring quotas of an existing environment to the declared values
   clusterops.dynatrace.dynatrace_environment:
@@ -423,6 +450,7 @@ token_management_token:
   description:
     - The token-management token of a newly created environment. Secret.
     - Returned only when the environment was created in this run and O(create_token=true).
+    - Feeds O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token).
     - A result that holds it is displayed censored; the registered variable keeps it.
   returned: when created with create_token
   type: str

@@ -1,4 +1,8 @@
-"""Cluster API v2 tokens: /api/cluster/v2/tokens, cluster tokens only (ClusterTokenManagement)."""
+"""Cluster API v2 tokens: /api/cluster/v2/tokens, cluster tokens (ClusterTokenManagement).
+
+Whether GET/PUT/DELETE /tokens/{id} also reach environment tokens is not documented: the setting
+cluster_tokens_see_environment_tokens chooses (default no, the harsher reading).
+"""
 
 from typing import Annotated, Optional
 
@@ -51,6 +55,9 @@ def metadata(token):
 
 def token_or_404(emulator, token_id):
     token = emulator.tokens.find(token_id, 'cluster')
+    if token is None and emulator.settings.cluster_tokens_see_environment_tokens:
+        token = next((item for item in emulator.tokens.all()
+                      if item.kind == 'environment' and token_id in (item.id, item.value)), None)
     if token is None:
         raise ApiError(404, 'The requested token has not been found.')
     return token

@@ -27,6 +27,9 @@ class Settings:
     read_latency_ms: int = 0
     write_latency_ms: int = 0
     implied_view_security_problems: bool = True  # the server adds VIEW_SECURITY_PROBLEMS next to VIEWER
+    # Whether /api/cluster/v2/tokens/{id} also finds environment tokens (a token-management token, say); the
+    # spec names only cluster tokens, so the harsher reading (no) is the default.
+    cluster_tokens_see_environment_tokens: bool = False
     reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
 
 

@@ -8,7 +8,8 @@ secret never is, with one exception: a module returns the token-management token
 (`token_management_token`), and a task result is where a test reads it. So a created token may appear only as
 the value of a `token_management_token` key of a task result (a json_lines `TASK_RESULT` line, or a line
 `"token_management_token": "..."` of a result that the default callback prints at -v and above), or of a
-`<registered>.token_management_token` key that a debug task shows on purpose. Anywhere else,
+`<registered>.token_management_token` key that a debug task shows on purpose; the same goes for the `token` key
+that dynatrace_api_token returns for the API token it created. Anywhere else,
 any full token, any known secret and any bare 64-character secret-shaped string is reported.
 
 For output that must hold no secret at all (tests/integration/test_secret_display.py scans what the default
@@ -25,10 +26,11 @@ from tests.emulator import DEFAULT_TOKEN
 TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 # A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
-ALLOWED_KEY = 'token_management_token'
+ALLOWED_KEYS = ('token_management_token', 'token')
 # `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
 # `"created.token_management_token": "..."`.
-RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?%s": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$' % ALLOWED_KEY)
+RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'
+                                 % '|'.join(ALLOWED_KEYS))
 PLACEHOLDER = '<token_management_token>'
 
 
@@ -37,7 +39,8 @@ def _scrub(value, allowed):
     if isinstance(value, dict):
         scrubbed = {}
         for key, item in value.items():
-            if str(key).rsplit('.', 1)[-1] == ALLOWED_KEY and isinstance(item, str):
+            # Only a token is allowed there: a masked option value (VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) is no secret.
+            if str(key).rsplit('.', 1)[-1] in ALLOWED_KEYS and isinstance(item, str) and TOKEN_PATTERN.fullmatch(item):
                 allowed.add(item)
                 scrubbed[key] = PLACEHOLDER
             else:

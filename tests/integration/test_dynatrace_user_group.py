@@ -294,7 +294,7 @@ def test_the_same_environment_twice_fails_after_resolution_before_any_write(emul
 def guide_blocks():
     """The YAML blocks of the access section of docs/getting-started.md, parsed."""
     text = (Path(__file__).resolve().parents[2] / 'docs' / 'getting-started.md').read_text()
-    section = text.split('## 6. Access for a team', 1)[1].split('\n## ', 1)[0]
+    section = text.split('## 7. Access for a team', 1)[1].split('\n## ', 1)[0]
     return [yaml.safe_load(block.split('```', 1)[0]) for block in section.split('```yaml\n')[1:]]
 
 

@@ -344,3 +344,19 @@ def test_cluster_tokens_api(api):
     assert_error(api.delete(f'/api/cluster/v2/tokens/{api.handle.token.rsplit(".", 1)[0]}'), 400, "can't delete")
     assert api.delete(f'/api/cluster/v2/tokens/{token_id}').status_code == 204
     assert_error(api.get(ENVIRONMENTS, token=created), 401)
+
+
+@pytest.mark.parametrize('sees', [False, True])
+def test_cluster_tokens_api_reaches_a_token_management_token_only_under_that_reading(api, sees):
+    api.handle.configure(cluster_tokens_see_environment_tokens=sees)
+    env_id = api.create()
+    response = management_token(api, env_id, expiresIn={'value': 300, 'unit': 'SECONDS'})
+    token_id = response.headers['Location']
+    answer = api.delete(f'/api/cluster/v2/tokens/{token_id}')
+    if sees:
+        assert answer.status_code == 204
+        assert token_id not in [t['id'] for t in api.handle.tokens()]
+        assert_error(api.get(tokens_path(env_id), token=response.json()['token']), 401)
+    else:
+        assert_error(answer, 404, 'not been found')
+        assert token_id in [t['id'] for t in api.handle.tokens()]

@@ -16,13 +16,14 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 LAYERS = (
     ('glue', ('_module',)),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
-               '_environments_inventory')),
-    # Steps several logic files share: finding by name, creating, changing one environment already read.
-    ('steps', ('_environment_lookup', '_environment_create', '_environment_change')),
-    ('api', ('_api_environments', '_api_cluster', '_api_groups')),
+               '_environments_inventory', '_api_token_ensure', '_api_token_info')),
+    # Steps several logic files share: finding by name, creating, changing one environment already read; the
+    # environment and client a token task addresses.
+    ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
+    ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_environment_rules', '_environment_identity', '_filters', '_case', '_user_group',
-               '_inventory_hosts', '_environment_export')),
+    ('model', ('_environment', '_environment_rules', '_environment_refusals', '_environment_identity', '_filters', '_case', '_user_group',
+               '_inventory_hosts', '_environment_export', '_token_options')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}

@@ -157,7 +157,7 @@ def test_ambiguous_name_is_left_to_the_module():
     ([{'name': 'a', 'quotas': {'host_units': 5}}], '(a): quotas.host_units must be a dict of max_limit, got int 5'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 2 ** 63}}}], 'must be at most 9223372036854775807'),
     ([{'name': 'a', 'quotas': {'host_units': {'monthly_limit': 1}}}], 'quotas.host_units accepts only max_limit'),
-    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 0'),
+    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 1'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 'lots'}}}], "must be an integer or 'unlimited'"),
     ([{'name': 'a'}, {'name': 'a'}], "environments_list[0] and environments_list[1] both declare name 'a'"),
     ([{'name': 'a', 'environment_id': 'x'}, {'name': 'a', 'environment_id': 'y'}],
