@@ -193,8 +193,6 @@ def test_quotas_and_storage_are_plain_dicts_checked_by_the_module():
     assert spec['quotas'] == {'type': 'dict'} and spec['storage'] == {'type': 'dict'}
 
 
-
-
 # ------------------------------------------------------------------------------------------------
 # main(), path by path, with the request budget of the module documentation ("Requests per run")
 
