@@ -305,6 +305,15 @@ options:
       - V(false) (the default) fails instead, naming both, before any write.
     type: bool
     default: false
+  allow_duplicate_name:
+    description:
+      - With O(environment_id), V(true) creates that environment even when another environment already carries
+        O(name), making a second environment of the name (as a copy of a cluster whose environments share a name
+        needs; the export of the environments role sets it on such items).
+      - V(false) (the default) fails before any write instead, naming the environment that carries the name.
+      - Only with O(environment_id) - without one, a second environment of a name could not be told apart.
+    type: bool
+    default: false
   name_lookup:
     description:
       - V(false) skips the lookup of O(name) before a creation, for a caller that has just read every environment of
@@ -488,6 +497,7 @@ def argument_spec():
         create_token=dict(type='bool', default=True),
         update_existing=dict(type='bool', default=False),
         rename=dict(type='bool', default=False),
+        allow_duplicate_name=dict(type='bool', default=False),
         name_lookup=dict(type='bool', default=True),
     )
 

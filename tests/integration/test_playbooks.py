@@ -20,7 +20,7 @@ def test_lifecycle_playbook_creates_reruns_updates_and_deletes(emulator):
 
 
 def run_onboarding(emulator, token_dir):
-    return subprocess.run([str(Path(sys.executable).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+    return subprocess.run([ansible_command('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                            str(PLAYBOOKS / 'onboard-team.yml'), '-e', 'onboard_token_dir=%s' % token_dir],
                           capture_output=True, text=True, timeout=300, check=False,
                           env=ansible_env(emulator, stdout_callback='default'))

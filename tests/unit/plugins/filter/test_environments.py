@@ -238,3 +238,16 @@ def test_failures_never_repeat_a_token_a_message_quotes():
     failures = environments_failures(results)
     assert failures == {'broken': 'HTTP 201: not JSON: {"tokenManagementToken": "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****',
                         'echo': 'HTTP 500: header Api-Token dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.**** and the secret ****'}
+
+
+def test_namesakes_are_allowed_only_explicitly_and_each_by_its_own_id():
+    namesakes = [{'name': 'twin', 'environment_id': 'twin-1', 'allow_duplicate_name': True},
+                 {'name': 'twin', 'environment_id': 'twin-2', 'allow_duplicate_name': 'yes'}]
+    plan = environments_plan(namesakes, [])
+    assert [item['environment_id'] for item in plan['create']] == ['twin-1', 'twin-2'] and plan['conflicts'] == {}
+    plan = environments_plan(namesakes[1:], [existing('twin', 'twin-1')])
+    assert names(plan['create']) == ['twin'] and plan['conflicts'] == {}
+    for declared in ([dict(namesakes[0]), dict(namesakes[1], allow_duplicate_name=False)],
+                     [dict(namesakes[0]), {'name': 'twin', 'allow_duplicate_name': True}]):
+        with pytest.raises(AnsibleFilterError, match="both declare name 'twin'"):
+            environments_plan(declared, [])
