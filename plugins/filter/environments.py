@@ -12,83 +12,98 @@ role costs one request however many environments it declares. The comparison is 
 Documentation of each filter: the YAML files next to this one (ansible-doc -t filter <name>).
 """
 
+import json
+
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    SECTIONS, desired_view, environment_differences, section_limits, validate_options,
+    SECTIONS, desired_view, environment_differences, kind_of, validate_options,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import (
+    creation_id, id_name_mismatch, name_taken, renamed,
 )
 from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import mask_text
 
 # The options of dynatrace_environment an item of the role may carry (connection options are the
-# role's, not the items').
+# role's, not the items'; name_lookup is the role's own business).
 ITEM_OPTIONS = frozenset(('name', 'environment_id', 'state', 'enabled', 'trial', 'tags', 'quotas', 'storage',
-                          'create_token', 'update_existing'))
+                          'create_token', 'update_existing', 'rename'))
+BOOLEAN_OPTIONS = ('enabled', 'trial', 'create_token', 'update_existing', 'rename')
 
 
 def _label(item):
     return item.get('name') or item.get('environment_id') or '?'
 
 
-def _limit_section_errors(where, item):
-    """Errors of the shape of an item's quotas and storage (unknown entries and fields), as the argument spec would."""
+def _item_errors(where, item):
+    """The errors of one item (a dict): unknown options, what it must have, and every input rule of the module."""
     errors = []
-    for section in SECTIONS:
-        known = section_limits(section)
-        value = item.get(section)
-        if value is None:
+    unknown = sorted(set(item) - ITEM_OPTIONS)
+    if unknown:
+        errors.append('%s has unknown option(s) %s' % (where, ', '.join(unknown)))
+    if not item.get('name') and not item.get('environment_id'):
+        errors.append('%s needs name or environment_id' % where)
+    if item.get('state', 'present') not in (None, 'present', 'absent'):
+        errors.append("%s: state must be 'present' or 'absent', got %r" % (where, item.get('state')))
+    if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
+        errors.append('%s: tags must be a list of strings' % where)
+    if errors:
+        return errors
+    return ['%s: %s' % (where, error) for error in validate_options(item)]
+
+
+def _normalized(where, item, errors):
+    """The item with its booleans as booleans ('no' and 'false' from templates or YAML 1.1 strings compare as false)."""
+    item = dict(item)
+    for option in BOOLEAN_OPTIONS:
+        if item.get(option) is None:
             continue
-        if not isinstance(value, dict):
-            errors.append('%s: %s must be a dict' % (where, section))
-            continue
-        for group, limits in value.items():
-            if group not in known:
-                errors.append('%s: unknown %s entry %r' % (where, section, group))
+        try:
+            item[option] = boolean(item[option], strict=True)
+        except TypeError:
+            errors.append('%s: %s must be a boolean (true/false, yes/no), got %r' % (where, option, item[option]))
+    return item
+
+
+def _duplicate_errors(items):
+    """Two items of one name, or of one environment_id, can only be a mistake: name both."""
+    errors, seen = [], {}
+    for index, item in enumerate(items):
+        for key in ('name', 'environment_id'):
+            value = item.get(key)
+            if value is None:
                 continue
-            fields = known[group].fields
-            if limits is not None and (not isinstance(limits, dict) or set(limits) - set(fields)):
-                errors.append('%s: %s.%s accepts only %s' % (where, section, group, ', '.join(fields)))
+            if (key, value) in seen:
+                errors.append('environments_list[%d] and environments_list[%d] both declare %s %r'
+                              % (seen[(key, value)], index, key, value))
+            else:
+                seen[(key, value)] = index
     return errors
 
 
 def _check_items(declared):
-    """Raise AnsibleFilterError naming every invalid item; return the items as a list of dicts."""
+    """Raise AnsibleFilterError naming every invalid item; return the items as a list of (normalised) dicts."""
     if declared is None:
         return []
     if isinstance(declared, (dict, str)) or not is_sequence(declared):
-        raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % type(declared).__name__)
-    errors = []
-    seen = {}
+        raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % kind_of(declared))
+    errors, items = [], []
     for index, item in enumerate(declared):
         where = 'environments_list[%d]' % index
         if not isinstance(item, dict):
-            errors.append('%s must be a dict, got %s' % (where, type(item).__name__))
+            errors.append('%s must be a dict, got %s' % (where, kind_of(item)))
             continue
         where = '%s (%s)' % (where, _label(item))
-        unknown = sorted(set(item) - ITEM_OPTIONS)
-        if unknown:
-            errors.append('%s has unknown option(s) %s' % (where, ', '.join(unknown)))
-        if not item.get('name') and not item.get('environment_id'):
-            errors.append('%s needs name or environment_id' % where)
-        if item.get('state', 'present') not in (None, 'present', 'absent'):
-            errors.append("%s: state must be 'present' or 'absent', got %r" % (where, item.get('state')))
-        if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
-            errors.append('%s: tags must be a list of strings' % where)
-            continue
-        errors.extend(_limit_section_errors(where, item))
-        if any(error.startswith(where) for error in errors):
-            continue
-        try:
-            errors.extend('%s: %s' % (where, error) for error in validate_options(item))
-        except (KeyError, AttributeError, TypeError) as exc:
-            errors.append('%s: invalid quotas or storage (%s)' % (where, exc))
-        key = ('environment_id', item['environment_id']) if item.get('environment_id') else ('name', item.get('name'))
-        if key in seen:
-            errors.append('%s declares the same %s as environments_list[%d]' % (where, key[0], seen[key]))
-        seen[key] = index
+        item = _normalized(where, item, errors)
+        errors.extend(_item_errors(where, item))
+        items.append(item)
+    if not errors:
+        errors = _duplicate_errors(items)
     if errors:
         raise AnsibleFilterError('invalid environments: %s' % '; '.join(errors))
-    return list(declared)
+    return items
 
 
 def _index_existing(existing):
@@ -99,11 +114,11 @@ def _index_existing(existing):
         existing = []
     if isinstance(existing, (dict, str)) or not is_sequence(existing):
         raise AnsibleFilterError('the existing environments must be the list dynatrace_environment_info returns in '
-                                 "'environments', got %s" % type(existing).__name__)
+                                 "'environments', got %s" % kind_of(existing))
     by_id, by_name = {}, {}
     for environment in existing:
         if not isinstance(environment, dict):
-            raise AnsibleFilterError('each existing environment must be a dict, got %s' % type(environment).__name__)
+            raise AnsibleFilterError('each existing environment must be a dict, got %s' % kind_of(environment))
         if environment.get('environment_id') is not None:
             by_id[environment['environment_id']] = environment
         by_name.setdefault(environment.get('name'), []).append(environment)
@@ -124,41 +139,77 @@ def _unknown_sections(item, environment):
     return [section for section in SECTIONS if section in desired and environment.get(section) is None]
 
 
+def _conflict(item, matches, by_id, by_name):
+    """The module's refusal for an item the listing already shows to be refused, or None.
+
+    The role creates with name_lookup false (the listing is its lookup), so the listing must catch what
+    the module's lookup would: a name another environment carries, and a renamed creation id.
+    """
+    name, environment_id = item.get('name'), item.get('environment_id')
+    absent = item.get('state') == 'absent'
+    if environment_id and name and matches and matches[0].get('name') != name:
+        if absent or not item.get('rename'):
+            return id_name_mismatch(environment_id, name, _api_shape(matches[0]), absent=absent)
+        return None
+    if absent or matches or not name:
+        return None
+    if environment_id:
+        holders = by_name.get(name)
+        return name_taken(environment_id, name, [_api_shape(e) for e in holders]) if holders else None
+    created = by_id.get(creation_id(name))
+    return renamed(name, _api_shape(created)) if created else None
+
+
+def _api_shape(environment):
+    """The id and name of an options-shaped environment, as the conflict messages read them."""
+    return dict(id=environment.get('environment_id'), name=environment.get('name'))
+
+
+def _sort_present(item, environment, update_existing, plan):
+    """Put an item that matches one existing environment into change, drift or unchanged."""
+    item_update = item.get('update_existing')
+    item_update = update_existing if item_update is None else item_update
+    unknown = _unknown_sections(item, environment)
+    # Sections the listing did not carry are not compared here (they would look unlimited/unset).
+    comparable = dict((key, value) for key, value in item.items() if key not in unknown)
+    changes = environment_differences(comparable, environment)
+    if item_update and (changes or unknown):
+        plan['change'].append(item)
+        return
+    if changes:
+        plan['drift'][_label(item)] = changes
+        plan['drift_diff'].extend(_drift_lines(_label(item), changes))
+    plan['unchanged'].append(_label(item))
+
+
+def _drift_lines(label, changes):
+    """The drift of one environment as the lines of a diff (Ansible prints the diff of changed tasks only)."""
+    lines = ['--- %s (current; update_existing is false, nothing changed)' % label, '+++ %s (as declared)' % label]
+    for path in sorted(changes):
+        lines += ['-%s: %s' % (path, json.dumps(changes[path]['current'], sort_keys=True)),
+                  '+%s: %s' % (path, json.dumps(changes[path]['desired'], sort_keys=True))]
+    return lines
+
+
 def environments_plan(declared, existing, update_existing=False):
-    """Sort the declared items into create / change / unchanged; see environments_plan.yml."""
+    """Sort the declared items into create / change / unchanged / conflicts; see environments_plan.yml."""
     items = _check_items(declared)
     by_id, by_name = _index_existing(existing)
-    plan = dict(apply=[], create=[], change=[], unchanged=[], drift={})
+    plan = dict(apply=[], create=[], change=[], unchanged=[], drift={}, drift_diff=[], conflicts={})
     for item in items:
         matches = _match(item, by_id, by_name)
-        label = _label(item)
-        absent = item.get('state') == 'absent'
-        if absent:
-            if matches:
-                plan['change'].append(item)
-            else:
-                plan['unchanged'].append(label)
-            continue
-        if not matches:
+        conflict = _conflict(item, matches, by_id, by_name)
+        if conflict:
+            plan['conflicts'][_label(item)] = conflict
+        elif item.get('state') == 'absent':
+            plan['change' if matches else 'unchanged'].append(item if matches else _label(item))
+        elif not matches:
             plan['create'].append(item)
-            continue
-        if len(matches) > 1:
+        elif len(matches) > 1:
             # Ambiguous name: the module fails and lists the ids, which is the message the user needs.
             plan['change'].append(item)
-            continue
-        environment = matches[0]
-        item_update = item.get('update_existing')
-        item_update = update_existing if item_update is None else item_update
-        unknown = _unknown_sections(item, environment)
-        # Sections the listing did not carry are not compared here (they would look unlimited/unset).
-        comparable = dict((key, value) for key, value in item.items() if key not in unknown)
-        changes = environment_differences(comparable, environment)
-        if item_update and (changes or unknown):
-            plan['change'].append(item)
-            continue
-        if changes:
-            plan['drift'][label] = changes
-        plan['unchanged'].append(label)
+        else:
+            _sort_present(item, matches[0], update_existing, plan)
     selected = set(id(item) for item in plan['create'] + plan['change'])
     plan['apply'] = [item for item in items if id(item) in selected]
     return plan
@@ -170,13 +221,17 @@ def environments_to_apply(declared, existing, update_existing=False):
 
 
 def environments_read_options(declared, update_existing=False):
-    """The include_consumption / include_storage options the listing needs for these items."""
-    items = _check_items(declared)
-    updating = [item for item in items if item.get('state') != 'absent'
-                and (update_existing if item.get('update_existing') is None else item['update_existing'])]
+    """The include_consumption / include_storage options the listing needs for these items.
+
+    Every present item that manages quotas or storage needs them: to update, and with update_existing
+    false to report the drift the module itself would report. update_existing is accepted for callers
+    of earlier releases and no longer changes the answer.
+    """
+    del update_existing
     sections = set()
-    for item in updating:
-        sections.update(section for section in ('quotas', 'storage') if section in desired_view(item))
+    for item in _check_items(declared):
+        if item.get('state') != 'absent':
+            sections.update(section for section in ('quotas', 'storage') if section in desired_view(item))
     return dict(include_consumption='quotas' in sections, include_storage='storage' in sections)
 
 

@@ -144,6 +144,38 @@ def create_environment(client, body, create_token):
     return environment_id, answer.get('tokenManagementToken')
 
 
+class IdRefusedError(DynatraceError):
+    """The cluster refuses to create an environment with this id (for example the id of a deleted one)."""
+
+
+def _refuses_the_id(exc):
+    """Whether a failed creating PUT was refused for its id rather than for its body.
+
+    The API documents only 400 for PUT; a cluster that will not reuse an id may also answer 404, 409 or
+    410. A 400 counts only when every violation is about the id, so a refused body is never retried as a POST.
+    """
+    if exc.status in (404, 409, 410):
+        return True
+    return exc.status == 400 and bool(exc.violations) and all(
+        path.split('.')[0] == 'id' for path, dummy in exc.violations)
+
+
+def create_environment_with_id(client, environment_id, body, create_token):
+    """PUT (upsert) a new environment with this id; return (created, token_management_token or None).
+
+    created is False when the id existed already and the PUT updated it with `body`: a concurrent
+    create, or this very request sent again after its first answer was lost. Raises IdRefusedError
+    when the cluster refuses the id itself.
+    """
+    try:
+        return put_environment(client, environment_id, body, create_token=create_token)
+    except DynatraceError as exc:
+        if _refuses_the_id(exc):
+            raise IdRefusedError(exc.message, status=exc.status, method=exc.method, path=exc.path,
+                                 violations=exc.violations, attempts=exc.attempts)
+        raise
+
+
 def put_environment(client, environment_id, body, create_token=False):
     """PUT (upsert) an environment; return (created, token_management_token or None)."""
     params = {'createToken': 'true'} if create_token else None

@@ -7,25 +7,41 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
+Reads what the task addresses, refuses what would touch the wrong environment or make a second
+one of a name, then runs the steps of _environment_create and _environment_change.
+
 The request budget of every path is stated once, in the module documentation ("Requests per run"
 in plugins/modules/dynatrace_environment.py); tests/unit/plugins/modules/test_dynatrace_environment.py
 counts the calls of each path against it. Check mode sends the reads only.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
-    api_to_options, apply_desired, current_view, desired_view, differences, options_to_create_body,
-    retention_order_errors, update_body,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import desired_view
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_change import converge, delete
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import (
+    create_with_id, find_created,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import (
+    ambiguous_name, creation_id, id_name_mismatch, name_taken, rename_taken,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_lookup import find_by_name
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
-
-MINT_TOKEN_HINT = ('mint one with POST /api/cluster/v2/environments/%s/tokenManagementToken '
-                   '(a cluster token with scope EnvironmentTokenManagement)')
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError
 
 
 class AmbiguousNameError(DynatraceError):
     """More than one environment carries the requested name."""
+
+
+def option_errors(params):
+    """Input errors of the options that only this module has (checked before any request)."""
+    errors = []
+    if params.get('rename') and not (params.get('environment_id') and params.get('name')):
+        errors.append('rename: true needs environment_id (the environment) and name (its new name)')
+    if params.get('rename') and params.get('state') == 'absent':
+        errors.append('rename: true does not go with state: absent')
+    if params.get('name_lookup') is False and params.get('state') == 'absent':
+        errors.append('name_lookup: false is for state: present only (a deletion always looks the environment up)')
+    return errors
 
 
 def ensure_environment(client, params, check_mode=False, warn=None):
@@ -36,124 +52,70 @@ def ensure_environment(client, params, check_mode=False, warn=None):
     return ensure_present(client, params, check_mode, warn)
 
 
-def locate(client, params, include_consumption=False, include_storage=False):
-    """The environment (API shape) the task addresses, by id or by exact name, or None."""
-    if params.get('environment_id'):
-        return api.get_environment(client, params['environment_id'], include_consumption, include_storage)
-    matches = find_by_name(client, params['name'], include_consumption, include_storage)
+def _read_flags(params):
+    """Quotas and storage are read only when the task manages them."""
+    desired = desired_view(params)
+    return dict(include_consumption='quotas' in desired, include_storage='storage' in desired)
+
+
+def single_by_name(client, name, **flags):
+    """The one environment of this exact name, or None; fails when several carry it."""
+    matches = find_by_name(client, name, **flags)
     if len(matches) > 1:
-        raise AmbiguousNameError('name %r matches %d environments (ids: %s); set environment_id to choose one'
-                                 % (params['name'], len(matches), ', '.join(sorted(e['id'] for e in matches))))
+        raise AmbiguousNameError(ambiguous_name(name, matches))
     return matches[0] if matches else None
 
 
 def ensure_present(client, params, check_mode, warn):
-    desired = desired_view(params)
-    environment = locate(client, params, include_consumption='quotas' in desired, include_storage='storage' in desired)
-    if environment is None:
-        return create(client, params, check_mode, warn)
-    current = api_to_options(environment)
-    changes = differences(desired, current_view(current, desired))
-    result = dict(changed=False, environment_id=current['environment_id'], environment=current, drift={})
-    if not changes:
-        return result
-    before, after = _changed_fields(changes, 'current'), _changed_fields(changes, 'desired')
-    if not params['update_existing']:
-        result.update(drift=changes, diff=dict(before=before, after=after,
-                                               before_header='%s (current; update_existing is false, nothing changed)'
-                                               % current['name'], after_header='%s (as declared)' % current['name']))
-        return result
-    target = apply_desired(current, params)
-    order_errors = retention_order_errors(target.get('storage'))
-    if order_errors:
-        raise DynatraceError('; '.join(order_errors))
-    if not check_mode:
-        api.put_environment(client, environment['id'], update_body(environment, params, changes))
-    result.update(changed=True, environment=target, diff=dict(before=before, after=after))
-    return result
-
-
-def create(client, params, check_mode, warn):
-    if not params.get('name'):
-        raise DynatraceError('environment %s does not exist; name is required to create it' % params['environment_id'])
-    body = options_to_create_body(params)
-    predicted = api_to_options(dict(body, id=params.get('environment_id')))
-    result = dict(changed=True, environment_id=predicted['environment_id'], environment=predicted, drift={},
-                  diff=dict(before={}, after=desired_view(dict(params, enabled=predicted['enabled']))))
-    if check_mode:
-        return result
+    flags = _read_flags(params)
     if params.get('environment_id'):
-        created, token = api.put_environment(client, params['environment_id'], body, create_token=params['create_token'])
-        environment_id = params['environment_id']
-        if not created and params['create_token']:
-            # The lookup found no such id, yet the upsert updated: a first PUT whose answer was lost (the client
-            # sent it again) or a concurrent run created it, and the token came back in that lost answer only.
-            warn('Environment %s did not exist when looked up, but the create request ended as an update: an '
-                 'earlier attempt whose answer was lost, or a concurrent run, created it. Its token-management token '
-                 'was not returned: %s.' % (environment_id, MINT_TOKEN_HINT % environment_id))
-    else:
-        environment_id, token = post_without_duplicates(client, params, body, warn)
-    result['environment_id'] = environment_id
-    result['environment'] = dict(predicted, environment_id=environment_id)
-    if params['create_token'] and token:
-        result['token_management_token'] = token
-    return result
+        return present_by_id(client, params, check_mode, warn, flags)
+    if params.get('name_lookup', True):
+        environment = single_by_name(client, params['name'], **flags)
+        if environment is not None:
+            return converge(client, environment, params, check_mode)
+    environment = find_created(client, params['name'], **flags)
+    if environment is not None:
+        return converge(client, environment, params, check_mode)
+    return create_with_id(client, params, creation_id(params['name']), check_mode, warn, post_when_refused=True)
 
 
-def post_without_duplicates(client, params, body, warn, attempts=2):
-    """POST the environment; when an answer is lost, find out what happened instead of guessing.
+def present_by_id(client, params, check_mode, warn, flags):
+    environment_id, name = params['environment_id'], params.get('name')
+    environment = api.get_environment(client, environment_id, **flags)
+    if environment is not None:
+        check_agreement(client, params, environment)
+        return converge(client, environment, params, check_mode)
+    if not name:
+        raise DynatraceError('environment %s does not exist; name is required to create it' % environment_id)
+    if params.get('name_lookup', True):
+        holders = find_by_name(client, name)
+        if holders:
+            raise DynatraceError(name_taken(environment_id, name, holders))
+    return create_with_id(client, params, environment_id, check_mode, warn)
 
-    After a lost answer the name is looked up again (the lookup before the POST found none):
-    one match means the POST worked, so the environment is adopted (its token is lost with the
-    answer); no match means it did not, so it is sent again; several mean another run created
-    one at the same time, which only a person can sort out.
-    """
-    for dummy in range(attempts):
-        try:
-            return api.create_environment(client, body, create_token=params['create_token'])
-        except ResponseLostError as lost:
-            last_loss = lost
-            matches = find_by_name(client, params['name'])
-        if len(matches) == 1:
-            environment_id = matches[0]['id']
-            warn('The answer to the create request was lost (%s), but environment %r was created with id %s and '
-                 'is adopted. Its token-management token was lost with the answer: %s.'
-                 % (last_loss.message, params['name'], environment_id, MINT_TOKEN_HINT % environment_id))
-            return environment_id, None
-        if len(matches) > 1:
-            raise DynatraceError('the answer to the create request was lost, and %d environments named %r exist now '
-                                 '(ids: %s): another run created one at the same time. Delete the extra one.'
-                                 % (len(matches), params['name'], ', '.join(sorted(m['id'] for m in matches))))
-    raise DynatraceError('the create request for %r was sent %d times and each answer was lost; no environment of '
-                         'that name exists. Check the network path to the cluster.' % (params['name'], attempts),
-                         method='POST', path=last_loss.path, attempts=attempts)
+
+def check_agreement(client, params, environment):
+    """environment_id and name, when both are given, must name the same environment (or rename: true asks for it)."""
+    name = params.get('name')
+    if name is None or environment.get('name') == name:
+        return
+    absent = params['state'] == 'absent'
+    if absent or not params.get('rename'):
+        raise DynatraceError(id_name_mismatch(params['environment_id'], name, environment, absent=absent))
+    if params['update_existing']:
+        holders = [other for other in find_by_name(client, name) if other['id'] != environment['id']]
+        if holders:
+            raise DynatraceError(rename_taken(environment['id'], name, holders))
 
 
 def ensure_absent(client, params, check_mode):
-    environment = locate(client, params)
+    if params.get('environment_id'):
+        environment = api.get_environment(client, params['environment_id'])
+        if environment is not None:
+            check_agreement(client, params, environment)
+    else:
+        environment = single_by_name(client, params['name'])
     if environment is None:
         return dict(changed=False, environment_id=params.get('environment_id'), environment={}, drift={})
-    before = api_to_options(environment)
-    result = dict(changed=True, environment_id=environment['id'], environment={}, drift={},
-                  diff=dict(before=before, after={}))
-    if check_mode:
-        return result
-    if environment.get('state', 'ENABLED') != 'DISABLED':
-        # The API refuses to delete an enabled environment: disable it first.
-        api.put_environment(client, environment['id'], dict(name=environment['name'], state='DISABLED',
-                                                            trial=bool(environment.get('trial')),
-                                                            tags=list(environment.get('tags') or [])))
-    api.delete_environment(client, environment['id'])
-    return result
-
-
-def _changed_fields(changes, side):
-    """Nested before/after dicts of the changed fields only, for --diff."""
-    view = {}
-    for path, values in changes.items():
-        keys = path.split('.')
-        node = view
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = values[side]
-    return view
+    return delete(client, environment, check_mode)

@@ -15,12 +15,21 @@ description:
   - By default it creates the environment with its quotas and storage limits only when it is absent and never
     touches an existing one; differences are reported in RV(drift). With O(update_existing=true) it brings tags,
     trial, state, quotas and storage to the declared values.
-  - "Requests per run: an existing environment in steady state costs 1 request (the lookup, which carries quota and
-    storage information when the task manages them); a creation costs the lookup plus the create (2); an update the
-    lookup plus one PUT (2); a deletion the lookup, a PUT to disable an enabled environment, and the DELETE (up to 3).
-    Check mode sends the reads only."
-  - Every input rule of the API (name length, id pattern, tags, ranges, code-level retention not above request-level
-    retention) is checked before the first request, and the error names the option and the rule.
+  - A new environment is created with C(PUT /api/cluster/v2/environments/{id}) under an id derived from its name (a
+    UUID-5 of the exact name under a namespace fixed by the collection), unless O(environment_id) gives one. A create
+    request sent again after a lost answer, or a concurrent run creating the same name, lands on the same id, and
+    the cluster answers it as an update instead of making a second environment.
+  - "Requests per run: an existing environment in steady state costs 1 request (the lookup by name, or the GET by id;
+    it carries quota and storage information when the task manages them); a creation costs 3: the lookup, the GET of
+    the id it will get, and the PUT (with O(environment_id): the GET, the lookup of the name, the PUT), and 2 with
+    O(name_lookup=false); an update the lookup plus one PUT (2), a rename with O(rename=true) one lookup more (3);
+    a deletion the lookup, a PUT to disable an enabled environment, and the DELETE (up to 3). A cluster that refuses
+    the id of a deleted environment costs one request more on a creation (its refusal, then a POST: 4). Check mode
+    sends the reads only. The P(clusterops.dynatrace.environments#role) role reads every environment once and
+    creates with O(name_lookup=false): its listing plus 2 requests per new environment."
+  - Every input rule of the API (name length, id pattern, tags, ranges, 64-bit limits, code-level retention not above
+    request-level retention) and the shape of O(quotas) and O(storage) are checked before the first request, and the
+    error names the option and the rule.
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -46,12 +55,18 @@ options:
       - Display name of the environment, 1 to 100 characters. Compared exactly and case-sensitively.
       - Required unless O(environment_id) is given. Required to create an environment.
       - When several environments carry this name the module fails, lists their ids and asks for O(environment_id).
+      - With O(environment_id) both must name the same environment; when they do not, the module fails before any
+        write and names both, unless O(rename=true).
     type: str
   environment_id:
     description:
       - Address the environment by id instead of by name (pattern C([a-zA-Z0-9_-]{1,70})).
-      - With O(state=present) and no environment of that id, it is created with that id (PUT upsert), which makes
-        creation idempotent even without a name lookup.
+      - With O(state=present) and no environment of that id, it is created with that id (PUT upsert). When another
+        environment already carries O(name), the module fails before any write and names it; it never makes a
+        second environment of a name.
+      - When both O(environment_id) and O(name) are given and the environment of that id carries another name, the
+        module fails before any write, naming both (also with O(state=absent), which then deletes nothing), unless
+        O(rename=true).
     type: str
   state:
     description:
@@ -84,6 +99,8 @@ options:
       - Quotas do not exist on clusters with Dynatrace Platform Subscription (DPS) licensing, and some quotas are
         refused when the license lacks the feature (DEM, Synthetic, Log Monitoring). The module then fails and names
         every refused field; it never drops a field silently.
+      - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
+        64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
     suboptions:
       host_units:
@@ -154,6 +171,8 @@ options:
     description:
       - Storage limits (bytes), retention (days) and traffic limits of the environment.
       - A setting that is omitted or null is not managed and keeps its current value (on creation, the cluster's default).
+      - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
+        64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
     suboptions:
       transaction_storage:
@@ -266,6 +285,25 @@ options:
         values, sending only what differs.
     type: bool
     default: false
+  rename:
+    description:
+      - With O(environment_id) and O(name), and an environment of that id that carries another name, V(true) renames it
+        to O(name) (with O(update_existing=true); otherwise the new name is reported in RV(drift)). Fails when another
+        environment already carries O(name).
+      - V(false) (the default) fails instead, naming both, before any write.
+    type: bool
+    default: false
+  name_lookup:
+    description:
+      - V(false) skips the lookup of O(name) before a creation, for a caller that has just read every environment of
+        the cluster and found none of that name (the P(clusterops.dynatrace.environments#role) role does). A creation
+        then costs 2 requests, the GET of its id and the PUT.
+      - An environment of that name made in between by a concurrent run of this collection is still found (it has
+        the same id); one made in between by a person or another tool is not, and a second environment of the name
+        would be created. Leave it V(true) unless you have just read the environments yourself.
+      - Only for O(state=present).
+    type: bool
+    default: true
 notes:
   - >-
     The token returned on creation is a secret. The result of a task that returns one is displayed censored at every
@@ -273,10 +311,20 @@ notes:
     those tasks need C(no_log: true) themselves. It is never put in C(ansible_facts), so fact caches do not persist
     it. A result without a token (no creation, O(create_token=false), check mode, a failure) is displayed as usual,
     with the secret part of any token a message quotes masked.
-  - When the answer to a create request is lost (timeout, dropped connection), the module looks the name up again and
-    adopts the environment when exactly one appeared; its token is lost with the answer, and the warning says how to
-    mint a new one. It sends the create again only when no environment of that name exists. If another run creates
-    the same name at that very moment, the module fails and lists both ids instead of guessing.
+  - >-
+    When the answer to a create request is lost (timeout, dropped connection), the PUT is sent again, which is
+    safe because it is idempotent. When that second request finds the environment made by the first (or by a
+    concurrent run), the module adopts it and, with O(create_token=true), warns that the token came back in the
+    other answer only and says how to mint a new one. When every attempt goes unanswered, the module fails and says
+    that running it again is safe.
+  - >-
+    A person who renamed an environment this module created under a name is not overruled: creating the old name
+    again fails, naming the environment and its new name, and neither renames it back nor creates a second one.
+  - >-
+    A cluster that refuses to reuse the id of a deleted environment (a name deleted and created again) gets a POST
+    instead, with a warning. After a lost POST answer the module looks the name up again and adopts the environment
+    when exactly one appeared; it sends the create again only when none did, and fails listing both ids when a
+    concurrent run made one at the same moment.
 seealso:
   - module: clusterops.dynatrace.dynatrace_environment_info
   - module: clusterops.dynatrace.dynatrace_cluster_info
@@ -356,7 +404,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 environment_id:
-  description: Id of the environment (null in check mode when it would be created without O(environment_id)).
+  description:
+    - Id of the environment. In check mode, for an environment that would be created, the id it would get.
   returned: always
   type: str
   sample: 4d2a9d71-2d5b-4c2e-9d0c-1b9a7a0c1f3e
@@ -409,8 +458,8 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import limits_argument_spec, validate_options
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_ensure import ensure_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import section_argument_spec, validate_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_ensure import ensure_environment, option_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
 
 
@@ -422,10 +471,12 @@ def argument_spec():
         enabled=dict(type='bool'),
         trial=dict(type='bool'),
         tags=dict(type='list', elements='str'),
-        quotas=limits_argument_spec('quotas'),
-        storage=limits_argument_spec('storage'),
+        quotas=section_argument_spec(),
+        storage=section_argument_spec(),
         create_token=dict(type='bool', default=True),
         update_existing=dict(type='bool', default=False),
+        rename=dict(type='bool', default=False),
+        name_lookup=dict(type='bool', default=True),
     )
 
 
@@ -433,7 +484,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), required_one_of=[('name', 'environment_id')],
                            supports_check_mode=True)
     run(module, lambda client: ensure_environment(client, module.params, check_mode=module.check_mode, warn=module.warn),
-        input_errors=validate_options(module.params))
+        input_errors=validate_options(module.params) + option_errors(module.params))
 
 
 if __name__ == '__main__':

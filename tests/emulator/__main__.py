@@ -51,6 +51,8 @@ def parse_arguments(argv=None):
     parser.add_argument('--latency', type=latency_option, default={}, metavar='read=30ms,write=800ms')
     parser.add_argument('--implied-view-security-problems', type=yes_no, default=True, metavar='yes|no',
                         help='whether the server adds VIEW_SECURITY_PROBLEMS next to VIEWER in groups (default yes)')
+    parser.add_argument('--reuse-deleted-ids', type=yes_no, default=True, metavar='yes|no',
+                        help='whether a PUT may create an environment with the id of a deleted one (default yes)')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
@@ -67,7 +69,8 @@ def is_version(text):
 def start_options(arguments):
     settings = Settings(arguments.license, frozenset(arguments.deny_feature), arguments.clock_offset_ms,
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
-                        implied_view_security_problems=arguments.implied_view_security_problems, **arguments.latency)
+                        implied_view_security_problems=arguments.implied_view_security_problems,
+                        reuse_deleted_ids=arguments.reuse_deleted_ids, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

@@ -176,7 +176,11 @@ async def put_environment(request: Request, env_id: str, emulator=Depends(provid
     if not re.match(ID_PATTERN, env_id):
         raise constraints_violated([violation('id', 'must match "[a-zA-Z0-9_-]{1,70}"', 'PATH')])
     body = await json_body(request)
+    # No await from here on: concurrent PUTs of one id act one after the other, like inserts of one
+    # primary key, so exactly one of them creates (201) and the others update (204).
     stored = emulator.store.get(env_id)
+    if stored is None and not emulator.settings.reuse_deleted_ids and env_id in emulator.deleted_ids:
+        raise constraints_violated([violation('id', 'must not be the ID of a deleted environment', 'PATH')])
     check_environment_body(body, stored, emulator, lambda sent: put_id_violations(sent, env_id))
     if stored is None:
         return create(request, emulator, body, env_id)

@@ -33,6 +33,7 @@ class ConfigChange(ControlModel):
     latency: Optional[str] = None
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
+    reuse_deleted_ids: Optional[bool] = None
 
 
 class SeedRequest(ControlModel):
@@ -108,7 +109,8 @@ def settings_json(settings):
             'unlimited_storage': settings.unlimited_storage, 'cursor_keeps_includes': settings.cursor_keeps_includes,
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
-            'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens}
+            'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
+            'reuse_deleted_ids': settings.reuse_deleted_ids}
 
 
 @router.post('/config')

@@ -30,6 +30,7 @@ class Settings:
     # Whether /api/cluster/v2/tokens/{id} also finds environment tokens (a token-management token, say); the
     # spec names only cluster tokens, so the harsher reading (no) is the default.
     cluster_tokens_see_environment_tokens: bool = False
+    reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Emulator:
         self.zone_permissions = {}
         self.faults = FaultQueue()
         self.request_log = []
+        self.deleted_ids = set()
         self.reset()
 
     def now_ms(self):
@@ -85,6 +87,7 @@ class Emulator:
         self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
         self.faults.clear()
         self.request_log = []
+        self.deleted_ids = set()
         self.save()
 
     def configure(self, **changes):
@@ -107,6 +110,7 @@ class Emulator:
     def delete_environment(self, env_id):
         """The environment goes, and with it its tokens and every group permission on it."""
         self.store.delete(env_id)
+        self.deleted_ids.add(env_id)
         self.tokens.drop_environment(env_id)
         for group in self.groups.values():
             rights = {key: [e for e in ids if e != env_id] for key, ids in group['accessRight'].items()}

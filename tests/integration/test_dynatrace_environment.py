@@ -3,9 +3,16 @@
 import pytest
 import requests
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from tests.integration.runner import run_module, run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
+
+
+def creation_path(name):
+    """The path of the environment the module creates for `name` (PUT under its creation id)."""
+    return ENVIRONMENTS + '/' + creation_id(name)
+
 
 # The create example of the Dynatrace documentation (seed page), in the module's options shape.
 SEED_QUOTAS = {
@@ -52,10 +59,11 @@ def test_create_with_the_seed_example_then_rerun_changes_nothing(emulator):
     assert status == 'changed', result
     assert result['token_management_token'].startswith('dt0c01.')
     log = emulator.requests()
-    assert [(e['method'], e['path']) for e in log] == [('GET', ENVIRONMENTS), ('POST', ENVIRONMENTS)]
-    assert 'createToken=true' in log[1]['query']
+    assert [(e['method'], e['path'], e['status']) for e in log] == [
+        ('GET', ENVIRONMENTS, 200), ('GET', creation_path('MyNewTeam'), 404), ('PUT', creation_path('MyNewTeam'), 201)]
+    assert 'createToken=true' in log[2]['query']
     (created,) = stored(emulator, 'MyNewTeam')
-    assert created['id'] == result['environment_id']
+    assert created['id'] == result['environment_id'] == creation_id('MyNewTeam')
     assert created['quotas']['demUnits']['monthlyLimit'] == 1 and created['quotas']['userSessions']['totalAnnualLimit'] == 2
     assert created['storage']['serviceCodeLevelRetention']['maxLimitInDays'] == 10
     assert created['storage']['transactionTrafficQuota']['maxLimit'] == 1000
@@ -73,7 +81,7 @@ def test_steady_state_without_quotas_is_one_plain_request(emulator):
     api_create(emulator, 'plain')
     emulator.clear_requests()
     status, result = run_module('dynatrace_environment', emulator, name='plain', tags=[])
-    assert status == 'ok'
+    assert status == 'ok', result
     (entry,) = emulator.requests()
     assert 'includeConsumptionInfo' not in entry['query'] and 'includeStorageInfo' not in entry['query']
 
@@ -81,11 +89,13 @@ def test_steady_state_without_quotas_is_one_plain_request(emulator):
 def test_check_mode_before_and_after_creation(emulator):
     status, predicted = run_module('dynatrace_environment', emulator, check=True, diff=True, **SEED_TASK)
     assert status == 'changed' and predicted['environment']['name'] == 'MyNewTeam'
+    assert predicted['environment_id'] == creation_id('MyNewTeam')  # known before it exists
     assert predicted['diff']['after']['quotas']['host_units'] == {'max_limit': 1}
     assert writes(emulator.requests()) == [] and stored(emulator, 'MyNewTeam') == []
 
     status, real = run_module('dynatrace_environment', emulator, diff=True, **SEED_TASK)
     assert status == 'changed' and real['diff'] == predicted['diff']
+    assert real['environment_id'] == predicted['environment_id']
 
     emulator.clear_requests()
     status, after = run_module('dynatrace_environment', emulator, check=True, **SEED_TASK)
@@ -218,32 +228,20 @@ def test_dps_license_with_quotas_fails_with_advice(emulator):
     assert status == 'failed' and 'DPS' in result['msg'] and 'remove the quotas option' in result['msg']
 
 
-def test_lost_response_on_create_adopts_the_one_environment(emulator):
-    emulator.add_fault(method='POST', path=ENVIRONMENTS, times=1, action='drop_after_commit')
+def test_lost_response_on_create_is_sent_again_and_adopts_the_one_environment(emulator):
+    emulator.add_fault(method='PUT', path=creation_path('lossy'), times=1, action='drop_after_commit')
     status, result = run_module('dynatrace_environment', emulator, name='lossy')
     assert status == 'changed', result
     (environment,) = stored(emulator, 'lossy')
-    assert result['environment_id'] == environment['id']
+    assert result['environment_id'] == environment['id'] and result['retries'] == 1
     assert 'token_management_token' not in result
-    assert 'adopted' in str(result.get('warnings')), result
-    assert [e['method'] for e in writes(emulator.requests())] == ['POST']
+    assert 'tokenManagementToken' in str(result.get('warnings')), result
+    assert [(e['method'], e['status']) for e in writes(emulator.requests())] == [('PUT', None), ('PUT', 204)]
 
 
-def test_lost_response_on_create_and_on_the_relookup(emulator):
-    # Faults on one method and path queue up in order: the first GET (the lookup) passes, the second
-    # (the re-lookup after the lost POST) loses its answer too and is retried.
-    emulator.add_fault(method='GET', path=ENVIRONMENTS, times=1, action='delay', seconds=0)
-    emulator.add_fault(method='GET', path=ENVIRONMENTS, times=1, action='drop_after_commit')
-    emulator.add_fault(method='POST', path=ENVIRONMENTS, times=1, action='drop_after_commit')
-    status, result = run_module('dynatrace_environment', emulator, name='lossier')
-    assert status == 'changed', result
-    assert len(stored(emulator, 'lossier')) == 1
-    assert [e['method'] for e in emulator.requests()] == ['GET', 'POST', 'GET', 'GET']
-    assert result['retries'] == 1
-
-
-def test_post_refused_before_processing_is_sent_again(emulator):
-    emulator.add_fault(method='POST', path=ENVIRONMENTS, times=2, action='status', status=429, headers={'Retry-After': '0'})
+def test_create_refused_before_processing_is_sent_again(emulator):
+    emulator.add_fault(method='PUT', path=creation_path('throttled'), times=2, action='status', status=429,
+                       headers={'Retry-After': '0'})
     status, result = run_module('dynatrace_environment', emulator, name='throttled')
     assert status == 'changed' and result['retries'] == 2
     assert len(stored(emulator, 'throttled')) == 1
@@ -254,7 +252,7 @@ def test_environment_id_creates_through_put_upsert(emulator):
     assert status == 'changed' and result['environment_id'] == 'team-fixed'
     assert result['token_management_token'].startswith('dt0c01.')
     assert [(e['method'], e['path']) for e in emulator.requests()] == [
-        ('GET', ENVIRONMENTS + '/team-fixed'), ('PUT', ENVIRONMENTS + '/team-fixed')]
+        ('GET', ENVIRONMENTS + '/team-fixed'), ('GET', ENVIRONMENTS), ('PUT', ENVIRONMENTS + '/team-fixed')]
     emulator.clear_requests()
     status, result = run_module('dynatrace_environment', emulator, environment_id='team-fixed', name='Fixed team')
     assert status == 'ok' and len(emulator.requests()) == 1

@@ -12,6 +12,7 @@ Waits are kept short: `Retry-After: 0` where the status honours it, `retries: 2`
 import pytest
 import requests
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from tests.integration.parallel_cases import run_cases_in_parallel
 from tests.integration.runner import run_tasks
 
@@ -103,8 +104,8 @@ def test_429_waits_as_told_by_each_header_and_reports_the_wait(emulator):
     # No header: the first backoff step, 0.25-0.5 s.
     assert 0.25 <= waited['no-header'] <= 0.5, waited
     log = emulator.requests()
-    assert [entry['status'] for entry in log] == [429, 200, 201] * 4
-    assert [entry['method'] for entry in writes(log)] == ['POST'] * 4
+    assert [entry['status'] for entry in log] == [429, 200, 404, 201] * 4
+    assert [entry['method'] for entry in writes(log)] == ['PUT'] * 4
 
 
 def test_429_forever_gives_up_after_retries_with_bounded_wait(emulator):
@@ -174,7 +175,7 @@ def test_transient_statuses_on_get_put_delete(emulator, tmp_path):
 
 
 def test_lost_answers_of_idempotent_calls_are_retried_without_harm(emulator):
-    """Connection reset on the listing, a GET slower than `timeout`, a lost PUT answer and a POST reset
+    """Connection reset on the listing, a GET slower than `timeout`, a lost PUT answer and a creating PUT reset
     before the server acted: each is retried and exactly one environment results."""
     emulator.add_fault(method='GET', path=ENVIRONMENTS, action='reset')
     emulator.add_fault(method='GET', path=ENVIRONMENTS + '/slow-get', action='delay', seconds=2)
@@ -183,8 +184,9 @@ def test_lost_answers_of_idempotent_calls_are_retried_without_harm(emulator):
         module_task('reset listing', name='after-reset'),
         module_task('slow get', environment_id='slow-get', name='slow', timeout=1),
         module_task('lost put', environment_id='lost-put', name='lost put'),
-        queue_fault_task('reset post', dict(method='POST', path=ENVIRONMENTS, action='reset')),
-        module_task('reset post', name='post-reset'),
+        queue_fault_task('reset put', dict(method='PUT', path=ENVIRONMENTS + '/' + creation_id('put-reset'),
+                                           action='reset')),
+        module_task('reset put', name='put-reset'),
     ]
     run = run_tasks(tasks, emulator=emulator, play_vars={'emulator_url': emulator.url})
     assert run.rc == 0, run
@@ -205,15 +207,15 @@ def test_lost_answers_of_idempotent_calls_are_retried_without_harm(emulator):
     # and the module says so instead of returning without it silently.
     assert for_path(log, ENVIRONMENTS + '/lost-put') == [('GET', 404), ('PUT', None), ('PUT', 204)]
     assert 'token_management_token' not in result
-    assert 'token-management token was not returned' in str(result.get('warnings')), result
+    assert 'token-management token came back in that other answer only' in str(result.get('warnings')), result
     assert len(stored(emulator, 'lost put')) == 1
 
-    # A reset POST may or may not have been acted on: the module looks again, finds nothing, sends it again.
-    status, result = the(run, 'reset post')
+    # A reset creating PUT is sent again (it is idempotent): the second one creates, with the token.
+    status, result = the(run, 'reset put')
     assert status == 'changed', result
-    assert len(stored(emulator, 'post-reset')) == 1
-    posts = [entry for entry in log if entry['method'] == 'POST' and entry['body']['name'] == 'post-reset']
-    assert [entry['status'] for entry in posts] == [None, 201]
+    assert len(stored(emulator, 'put-reset')) == 1
+    assert [status for method, status in for_path(log, ENVIRONMENTS + '/' + creation_id('put-reset'))
+            if method == 'PUT'] == [None, 201]
     assert 'token_management_token' in result
 
 
@@ -292,5 +294,5 @@ def test_25_parallel_runs_create_25_environments_without_duplicates(emulator):
     ids = [entry['result']['environment_id'] for entry in run.results]
     assert len(set(ids)) == 25
     log = emulator.requests()
-    assert len([entry for entry in log if entry['method'] == 'POST']) == 25
-    assert len(log) == 50 and all(entry['status'] in (200, 201) for entry in log)
+    assert len([entry for entry in log if entry['method'] == 'PUT' and entry['status'] == 201]) == 25
+    assert len(log) == 75 and all(entry['status'] in (200, 201, 404) for entry in log)

@@ -16,7 +16,7 @@ def test_lifecycle_playbook_creates_reruns_updates_and_deletes(emulator):
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
     assert 'failed=0' in completed.stdout and 'ok=10' in completed.stdout
     assert [(entry['method'], entry['status']) for entry in emulator.requests() if entry['method'] != 'GET'] == [
-        ('POST', 201), ('PUT', 204), ('PUT', 204), ('DELETE', 204)]
+        ('PUT', 201), ('PUT', 204), ('PUT', 204), ('DELETE', 204)]
     assert not [e for e in emulator.environments() if e['name'] == 'lifecycle-demo']
 
 

@@ -79,9 +79,9 @@ def test_creates_only_the_missing_environments_with_quotas_and_storage(emulator)
     emulator.clear_requests()
     run = run_role(emulator, declared)
     assert run.rc == 0, run
-    posts = [entry for entry in api_requests(emulator) if entry['method'] == 'POST']
-    # The listing, then per creation the module's own lookup (it re-checks the name) and the POST.
-    assert len(posts) == 2 and len(api_requests(emulator)) == 1 + 2 * 2
+    creates = [entry for entry in api_requests(emulator) if entry['method'] == 'PUT']
+    # The listing, then per creation the GET of the id it gets and the PUT that creates it.
+    assert len(creates) == 2 and len(api_requests(emulator)) == 1 + 2 * 2
     stored = by_name(emulator)
     assert stored['new-a']['quotas']['hostUnits']['maxLimit'] == 10
     assert stored['new-a']['storage']['transactionStorage']['maxLimit'] == 1000000
@@ -107,7 +107,7 @@ def test_update_existing(emulator):
     assert run.rc == 0 and changed_tasks(run) == [], run
     drift = [entry for entry in run.results if entry['task'].endswith('differ from the declaration (left as they are)')]
     assert drift and drift[0]['status'] == 'ok' and name in str(drift[0]['result']['msg'])
-    assert "quotas.host_units.max_limit" not in str(drift[0]["result"]["msg"])  # quotas were not read
+    assert "quotas.host_units.max_limit" in str(drift[0]["result"]["msg"])  # quotas were read to compare
     assert by_name(emulator)[name]['tags'] != ['changed']
 
     emulator.clear_requests()

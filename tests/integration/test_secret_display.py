@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from tests.integration.runner import run_plays
 from tests.integration.secret_scan import find_leaks
 
@@ -34,11 +35,12 @@ CENSORED = "the output has been hidden due to the fact that 'no_log: true' was s
 VERBOSITIES = [(0, False), (1, False), (0, True), (3, True)]
 
 
-def queue_fault(label, **fault):
-    """Queue a fault in the emulator when the task runs; no_log: its body quotes a planted secret."""
+def queue_fault(label, name, **fault):
+    """Queue a fault on the create of `name` (its PUT) when the task runs; no_log: its body quotes a planted secret."""
+    path = ENVIRONMENTS + '/' + creation_id(name)
     return {'name': 'queue a fault for ' + label, 'no_log': True,
             'ansible.builtin.uri': {'url': '{{ emulator_url }}/_emulator/faults', 'method': 'POST',
-                                    'body_format': 'json', 'body': dict(fault, method='POST', path=ENVIRONMENTS),
+                                    'body_format': 'json', 'body': dict(fault, method='PUT', path=path),
                                     'status_code': 201}}
 
 
@@ -61,14 +63,14 @@ MODULE_TASKS = [
     environment('update with a diff', name='shown-token', tags=['team:b'], update_existing=True),
     dict(environment('create in check mode', name='shown-check'), check_mode=True),
     dict(environment('no_log of the user', name='shown-nolog', create_token=False), no_log=True),
-    queue_fault('a broken create answer', action='status', status=201, content_type='application/json',
+    queue_fault('a broken create answer', 'shown-broken', action='status', status=201, content_type='application/json',
                 body='{"id": "shown-broken", "tokenManagementToken": "%s' % BROKEN_BODY_TOKEN),
     environment('a create answer with a broken body', ignore_errors=True, name='shown-broken'),
-    queue_fault('an error page', action='status', status=500, content_type='text/plain',
+    queue_fault('an error page', 'shown-echo', action='status', status=500, content_type='text/plain',
                 body='Internal error; request had Authorization: Api-Token {{ api_token }}'),
     environment('an error page that echoes the API token', ignore_errors=True, name='shown-echo'),
     # The module cuts a body that is no API answer to 160 characters: here the cut falls inside the token's secret.
-    queue_fault('an error page cut inside the token', action='status', status=500, content_type='text/plain',
+    queue_fault('an error page cut inside the token', 'shown-cut', action='status', status=500, content_type='text/plain',
                 body='Internal error; please contact your administrator and quote this header: Authorization: '
                      'Api-Token {{ api_token }}'),
     environment('an error page cut inside the API token', ignore_errors=True, name='shown-cut'),
@@ -96,7 +98,7 @@ def plays(emulator, out_dir):
     return [
         dict(common, name='every module', tasks=MODULE_TASKS),
         dict(common, name='the environments role',
-             pre_tasks=[queue_fault('a failing creation', action='status', status=500, content_type='text/plain',
+             pre_tasks=[queue_fault('a failing creation', 'shown-role-fail', action='status', status=500, content_type='text/plain',
                                     body='upstream answered {"tokenManagementToken": "%s"}' % ROLE_FAILURE_TOKEN)],
              roles=[{'role': 'clusterops.dynatrace.environments', 'vars': role_vars}]),
     ]

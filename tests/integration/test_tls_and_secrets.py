@@ -9,6 +9,7 @@ import re
 import certifi
 import requests
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from tests.emulator import DEFAULT_TOKEN
 from tests.integration.runner import run_tasks
 from tests.integration.secret_scan import find_leaks
@@ -62,7 +63,7 @@ def test_tls_with_the_ca_without_it_and_unverified(emulator_factory):
     # The failed handshake never reached HTTP: the server saw the token only from the two runs that were allowed.
     log = cluster.requests()
     assert [(entry['method'], entry['body']['name'] if entry['body'] else None) for entry in log] == [
-        ('GET', None), ('POST', 'over-tls'), ('GET', None), ('POST', 'insecure')]
+        ('GET', None), ('GET', None), ('PUT', 'over-tls'), ('GET', None), ('GET', None), ('PUT', 'insecure')]
     assert sorted(environment['name'] for environment in cluster.environments()) == ['insecure', 'over-tls']
     assert not find_leaks(run.stdout + run.stderr, api_tokens=[cluster.token])
 
@@ -94,7 +95,7 @@ def test_verbose_run_shows_no_secret_but_the_returned_token(emulator):
     tasks[1]['register'] = 'created'
     for callback in ('json_lines', 'default'):
         emulator.reset()
-        emulator.add_fault(method='POST', path=ENVIRONMENTS, action='drop_after_commit')
+        emulator.add_fault(method='PUT', path=ENVIRONMENTS + '/' + creation_id('verbose-lost'), action='drop_after_commit')
         run = run_tasks(tasks, emulator=emulator, verbosity=3, stdout_callback=callback, extra_env={'ANSIBLE_DEBUG': '0'})
         output = run.stdout + run.stderr
         assert '<localhost> EXEC' in output, output[-2000:]

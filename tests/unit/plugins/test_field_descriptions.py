@@ -1,6 +1,10 @@
-"""Each field is described in three places that must agree: the argument spec (built from the model's LIMITS
-table), the module documentation, and the role's argument_specs.yml. docs/developing.md, "Adding a field",
-says what to change; this test names the place that was forgotten.
+"""Each field is described in three places that must agree: the model's LIMITS table, the module documentation,
+and the role's argument_specs.yml. docs/developing.md, "Adding a field", says what to change; this test names the
+place that was forgotten.
+
+quotas and storage are declared as plain dicts in the module's and the role's argument specs, and checked by the
+model (validate_options): ansible-core answers a scalar where a nested dict belongs with a message that does not
+name the option, or an internal TypeError. Their documented suboptions are compared with the LIMITS table instead.
 """
 
 import re
@@ -31,6 +35,13 @@ def role_items():
     return spec['environments_list']['options']
 
 
+def limits_shape(section):
+    """The shape the documented suboptions of quotas or storage must have: one dict per entry, a raw per limit."""
+    return dict((limit.option, ('dict', None, None, None, dict((field, ('raw', None, None, None, None))
+                                                               for field in limit.fields)))
+                for limit in LIMITS if limit.section == section)
+
+
 def shape(options, children='suboptions'):
     """name -> (type, elements, choices, default, nested shape) of documented options or an argument spec."""
     view = {}
@@ -52,7 +63,13 @@ def text(option):
 @pytest.mark.parametrize('module', MODULES, ids=lambda module: module.__name__.rsplit('.', 1)[-1])
 def test_module_documentation_matches_the_argument_spec(module):
     spec = dict((name, option) for name, option in module.argument_spec().items() if name not in CONNECTION_ARGUMENT_SPEC)
-    assert shape(documented(module)) == shape(spec, 'options')
+    docs = shape(documented(module))
+    if module is dynatrace_environment:
+        for section in SECTIONS:
+            assert spec[section] == {'type': 'dict'}, 'checked by the model, not by ansible-core'
+            assert docs[section][4] == limits_shape(section), section
+            docs[section] = docs[section][:4] + (None,)
+    assert docs == shape(spec, 'options')
 
 
 def test_connection_fragment_matches_the_connection_argument_spec():
@@ -67,12 +84,10 @@ def test_connection_fragment_matches_the_connection_argument_spec():
 @pytest.mark.parametrize('section', SECTIONS)
 def test_role_describes_quotas_and_storage_in_the_words_of_the_module(section):
     module_doc, role_doc = documented(dynatrace_environment)[section], role_items()[section]
-    assert text(role_doc) == text(module_doc)
-    for group, option in module_doc['suboptions'].items():
-        role_group = role_doc['options'][group]
-        assert text(role_group) == text(option), '%s.%s' % (section, group)
-        for field, limit in option['suboptions'].items():
-            assert text(role_group['options'][field]) == text(limit), '%s.%s.%s' % (section, group, field)
+    # The role's argument spec takes any dict (the filter checks it); its entries are documented with the module.
+    assert role_doc['type'] == 'dict' and 'options' not in role_doc
+    assert text(role_doc).startswith(text(module_doc))
+    assert 'M(clusterops.dynatrace.dynatrace_environment)' in text(role_doc)
 
 
 def bounds_in_words(limit):
@@ -83,8 +98,7 @@ def bounds_in_words(limit):
 
 @pytest.mark.parametrize('limit', [limit for limit in LIMITS if limit.section == 'storage'], ids=lambda limit: limit.option)
 def test_the_documented_bounds_of_each_storage_limit_are_the_table_s(limit):
-    for where, options in (('module documentation', documented(dynatrace_environment)['storage']['suboptions']),
-                           ('role argument_specs.yml', role_items()['storage']['options'])):
+    for where, options in (('module documentation', documented(dynatrace_environment)['storage']['suboptions']),):
         group = options[limit.option]
         fields = group.get('suboptions') or group.get('options')
         for field in limit.fields:

@@ -17,16 +17,18 @@ LAYERS = (
     ('glue', ('_module',)),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
                '_environments_inventory', '_api_token_ensure', '_api_token_info')),
-    ('lookup', ('_environment_lookup', '_token_session')),
+    # Steps several logic files share: finding by name, creating, changing one environment already read; the
+    # client inside an environment (a given or minted token-management token).
+    ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
     ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_filters', '_case', '_user_group', '_inventory_hosts', '_environment_export',
-               '_token_options')),
+    ('model', ('_environment', '_environment_rules', '_environment_identity', '_filters', '_case', '_user_group',
+               '_inventory_hosts', '_environment_export', '_token_options', '_bulk_executor')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
 # Only the glue knows Ansible; the transport, the API calls and the model are plain Python.
-NO_ANSIBLE = ('logic', 'lookup', 'api', 'transport', 'model')
+NO_ANSIBLE = ('logic', 'steps', 'api', 'transport', 'model')
 # What plugins may import from module_utils: modules and the inventory no HTTP of their own, the role's filters the
 # model only.
 PLUGIN_LAYERS = {'modules': ('glue', 'logic', 'model'), 'filter': ('model',), 'inventory': ('logic', 'model')}

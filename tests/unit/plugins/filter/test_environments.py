@@ -3,6 +3,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.filter.environments import (
     FilterModule, environments_created, environments_failures, environments_plan, environments_read_options,
     environments_to_apply,
@@ -31,7 +32,7 @@ def test_missing_items_are_created_in_declared_order():
     assert names(plan['create']) == ['c', 'b']
     assert plan['change'] == [] and plan['unchanged'] == ['a']
     assert names(plan['apply']) == ['c', 'b']
-    assert plan['create'][0] is declared[0]  # items are passed on untouched
+    assert plan['create'][0] == declared[0]  # items are passed on as declared (booleans made booleans)
 
 
 def test_hundred_existing_items_need_no_task():
@@ -45,12 +46,50 @@ def test_name_match_is_exact_and_case_sensitive():
     assert names(environments_to_apply([{'name': 'Team'}], [existing('team'), existing('Team ')])) == ['Team']
 
 
-def test_environment_id_takes_precedence_over_name():
+def test_environment_id_and_name_of_different_environments_get_no_task_but_the_modules_refusal():
     listing = [existing('old-name', 'fixed-id'), existing('new-name', 'other')]
-    assert environments_to_apply([{'environment_id': 'fixed-id', 'name': 'new-name'}], listing) == []
-    plan = environments_plan([{'environment_id': 'fixed-id', 'name': 'new-name'}], listing, True)
-    assert names(plan['change']) == ['new-name']  # renamed with update_existing
-    assert names(environments_to_apply([{'environment_id': 'missing', 'name': 'old-name'}], listing)) == ['old-name']
+    for item in ({'environment_id': 'fixed-id', 'name': 'new-name'},
+                 {'environment_id': 'fixed-id', 'name': 'new-name', 'state': 'absent'}):
+        for update_existing in (False, True):
+            plan = environments_plan([item], listing, update_existing)
+            assert plan['apply'] == [] and plan['unchanged'] == []
+            message = plan['conflicts']['new-name']
+            assert "'fixed-id'" in message and "'new-name'" in message and "'old-name'" in message
+    # rename: true asks for it: with update_existing the module renames (and refuses a taken name itself).
+    plan = environments_plan([{'environment_id': 'fixed-id', 'name': 'brand-new', 'rename': 'yes'}], listing, True)
+    assert names(plan['change']) == ['brand-new'] and plan['conflicts'] == {}
+
+
+def test_environment_id_to_create_with_a_name_another_environment_carries_is_refused():
+    listing = [existing('old-name', 'fixed-id')]
+    plan = environments_plan([{'environment_id': 'missing', 'name': 'old-name'}], listing)
+    assert plan['apply'] == [] and 'second environment' in plan['conflicts']['old-name']
+    assert 'fixed-id' in plan['conflicts']['old-name']
+    assert names(environments_to_apply([{'environment_id': 'missing', 'name': 'free'}], listing)) == ['free']
+
+
+def test_a_name_whose_creation_id_carries_another_name_is_refused():
+    listing = [existing('renamed-by-a-person', creation_id('team-a'))]
+    plan = environments_plan([{'name': 'team-a'}], listing)
+    assert plan['create'] == [] and 'not renamed back' in plan['conflicts']['team-a']
+
+
+def test_booleans_given_as_strings_compare_as_booleans():
+    listing = [existing('a', trial=False, enabled=True)]
+    for value in ('no', 'false', 'False', 'n', 0):
+        plan = environments_plan([{'name': 'a', 'trial': value, 'enabled': 'yes'}], listing, True)
+        assert plan['apply'] == [] and plan['drift'] == {}, value
+    plan = environments_plan([{'name': 'b', 'trial': 'no', 'create_token': 'false'}], listing)
+    assert plan['create'] == [{'name': 'b', 'trial': False, 'create_token': False}]
+    with pytest.raises(AnsibleFilterError, match="trial must be a boolean .true/false, yes/no., got 'maybe'"):
+        environments_plan([{'name': 'a', 'trial': 'maybe'}], listing)
+
+
+def test_drift_is_also_given_as_the_lines_of_a_diff():
+    listing = [existing('a', quotas={'host_units': {'max_limit': 10}})]
+    plan = environments_plan([{'name': 'a', 'quotas': {'host_units': {'max_limit': 20}}}], listing)
+    assert plan['drift_diff'] == ['--- a (current; update_existing is false, nothing changed)', '+++ a (as declared)',
+                                  '-quotas.host_units.max_limit: 10', '+quotas.host_units.max_limit: 20']
 
 
 def test_drift_is_reported_not_applied_by_default():
@@ -113,11 +152,19 @@ def test_ambiguous_name_is_left_to_the_module():
     ([{'name': 'a', 'url': 'x'}], 'unknown option(s) url'),
     ([{'name': 'a', 'state': 'gone'}], 'state must be'),
     ([{'name': 'a', 'tags': 'x'}], 'tags must be a list'),
-    ([{'name': 'a', 'quotas': {'host_unit': {'max_limit': 1}}}], "unknown quotas entry 'host_unit'"),
+    ([{'name': 'a', 'quotas': {'host_unit': {'max_limit': 1}}}], 'quotas.host_unit is not a quotas entry'),
+    ([{'name': 'a', 'quotas': 'lots'}], "(a): quotas must be a dict of quotas entries, got str 'lots'"),
+    ([{'name': 'a', 'quotas': {'host_units': 5}}], '(a): quotas.host_units must be a dict of max_limit, got int 5'),
+    ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 2 ** 63}}}], 'must be at most 9223372036854775807'),
     ([{'name': 'a', 'quotas': {'host_units': {'monthly_limit': 1}}}], 'quotas.host_units accepts only max_limit'),
     ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 0'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 'lots'}}}], "must be an integer or 'unlimited'"),
-    ([{'name': 'a'}, {'name': 'a'}], 'declares the same name as environments_list[0]'),
+    ([{'name': 'a'}, {'name': 'a'}], "environments_list[0] and environments_list[1] both declare name 'a'"),
+    ([{'name': 'a', 'environment_id': 'x'}, {'name': 'a', 'environment_id': 'y'}],
+     "environments_list[0] and environments_list[1] both declare name 'a'"),
+    ([{'name': 'a', 'environment_id': 'x'}, {'name': 'b', 'environment_id': 'x'}],
+     "environments_list[0] and environments_list[1] both declare environment_id 'x'"),
+    ([{'name': 'a'}, {'name': 'a', 'state': 'absent'}], "both declare name 'a'"),
     ([{'name': 'x' * 101}], 'name must be 1 to 100 characters'),
 ])
 def test_invalid_items_fail_before_any_request(declared, message):
@@ -142,10 +189,9 @@ def test_read_options():
     declared = [{'name': 'a', 'quotas': {'host_units': {'max_limit': 1}}},
                 {'name': 'b', 'storage': {'transaction_storage': {'max_limit': 1}}, 'update_existing': False},
                 {'name': 'c', 'storage': {'transaction_storage': {'max_limit': 1}}, 'state': 'absent'}]
-    assert environments_read_options(declared) == {'include_consumption': False, 'include_storage': False}
-    assert environments_read_options(declared, True) == {'include_consumption': True, 'include_storage': False}
-    declared[1]['update_existing'] = True
-    assert environments_read_options(declared) == {'include_consumption': False, 'include_storage': True}
+    # Read whenever a present item manages them: to update, or to report their drift (update_existing false).
+    assert environments_read_options(declared) == {'include_consumption': True, 'include_storage': True}
+    assert environments_read_options(declared[2:], True) == {'include_consumption': False, 'include_storage': False}
     unmanaged = [{'name': 'd', 'quotas': {'host_units': {'max_limit': None}}}]
     assert environments_read_options(unmanaged, True) == {'include_consumption': False, 'include_storage': False}
 

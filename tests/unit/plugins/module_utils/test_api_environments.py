@@ -174,6 +174,46 @@ def test_a_repeated_next_page_key_of_the_environment_list_stops_after_two_reques
 
 
 # ------------------------------------------------------------------------------------------------
+# Creating with PUT under an id
+
+ID_VIOLATION = ('{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": [{"path": "id", '
+                '"message": "must not be the ID of a deleted environment", "parameterLocation": "PATH"}]}}')
+BODY_VIOLATION = ('{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": [{"path": '
+                  '"quotas.demUnits", "message": "Cannot set DEM units quota", "parameterLocation": "PAYLOAD_BODY"}]}}')
+
+
+def test_a_creating_put_answers_created_with_the_token_or_updated_without():
+    client, dummy, dummy2 = make_client([ok('{"id": "c1", "tokenManagementToken": "tok"}', 201), FakeResponse(204)])
+    assert api.create_environment_with_id(client, 'c1', {'name': 'a'}, create_token=True) == (True, 'tok')
+    assert api.create_environment_with_id(client, 'c1', {'name': 'a'}, create_token=True) == (False, None)
+    assert [call['params'] for call in client.session.calls] == [{'createToken': 'true'}] * 2
+    assert client.session.calls[0]['url'].endswith('/api/cluster/v2/environments/c1')
+
+
+@pytest.mark.parametrize('refusal', [FakeResponse(400, ID_VIOLATION), FakeResponse(404, ''), FakeResponse(409, ''),
+                                     FakeResponse(410, '')])
+def test_a_refused_id_is_told_apart(refusal):
+    client, dummy, dummy2 = make_client([refusal])
+    with pytest.raises(api.IdRefusedError) as refused:
+        api.create_environment_with_id(client, 'gone', {'name': 'a'}, create_token=False)
+    assert refused.value.status == refusal.status_code and refused.value.method == 'PUT'
+
+
+def test_a_refused_body_is_not_a_refused_id():
+    client, dummy, dummy2 = make_client([FakeResponse(400, BODY_VIOLATION)])
+    with pytest.raises(DynatraceError) as refused:
+        api.create_environment_with_id(client, 'c1', {'name': 'a'}, create_token=False)
+    assert not isinstance(refused.value, api.IdRefusedError)
+    assert refused.value.violations == [('quotas.demUnits', 'Cannot set DEM units quota')]
+
+
+def test_a_creating_put_whose_answer_is_lost_is_sent_again():
+    client, dummy, dummy2 = make_client([requests.exceptions.ReadTimeout('Read timed out'), FakeResponse(204)])
+    assert api.create_environment_with_id(client, 'c1', {'name': 'a'}, create_token=True) == (False, None)
+    assert len(client.session.calls) == 2
+
+
+# ------------------------------------------------------------------------------------------------
 # Token-management token of an environment
 
 def test_mint_token_management_token_posts_name_and_expiry_and_returns_the_token():

@@ -120,6 +120,36 @@ def test_validation_names_the_option_and_the_rule(params, message):
     assert any(message in error for error in errors), errors
 
 
+@pytest.mark.parametrize('params, message', [
+    (dict(quotas='lots'), "quotas must be a dict of quotas entries, got str 'lots'"),
+    (dict(quotas=['host_units']), "quotas must be a dict of quotas entries, got list"),
+    (dict(quotas=dict(host_units=5)), 'quotas.host_units must be a dict of max_limit, got int 5'),
+    (dict(storage=dict(session_replay_retention=[35])), 'storage.session_replay_retention must be a dict of max_limit_in_days'),
+    (dict(quotas=dict(hosts=dict(max_limit=1))), 'quotas.hosts is not a quotas entry (known: custom_metrics, davis_data_units'),
+    (dict(quotas=dict(dem_units=dict(max_limit=1))), 'quotas.dem_units accepts only monthly_limit, annual_limit, got max_limit'),
+    (dict(quotas=dict(host_units=dict(max_limit=2 ** 63))),
+     'quotas.host_units.max_limit must be at most 9223372036854775807 (the largest 64-bit integer), got 9223372036854775808'),
+    (dict(storage=dict(transaction_storage=dict(max_limit=str(10 ** 25)))),
+     'storage.transaction_storage.max_limit must be at most 9223372036854775807'),
+])
+def test_shapes_and_64_bit_limits_are_refused_naming_the_option(params, message):
+    errors = env.validate_options(params)
+    assert len(errors) == 1 and message in errors[0], errors
+
+
+def test_the_largest_64_bit_limit_is_accepted_and_a_bad_shape_hides_no_other_error():
+    assert env.validate_options(dict(quotas=dict(host_units=dict(max_limit=2 ** 63 - 1)))) == []
+    errors = env.validate_options(dict(name='', quotas=5, storage=dict(transaction_storage=dict(max_limit=-1))))
+    assert len(errors) == 3, errors
+
+
+def test_kind_of_gives_plain_names_for_subclasses():
+    class TaggedInt(int):
+        pass
+    assert [env.kind_of(value) for value in (TaggedInt(5), True, 'x', [], {}, None)] == [
+        'int', 'bool', 'str', 'list', 'dict', 'NoneType']
+
+
 def test_valid_input_has_no_errors():
     params = dict(name='team (a), "b"', environment_id='abc_DEF-1', tags=['a', 'b'],
                   quotas=dict(host_units=dict(max_limit='10'), dem_units=dict(monthly_limit='unlimited', annual_limit=None)),

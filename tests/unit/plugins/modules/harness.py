@@ -57,13 +57,19 @@ class FakeEnvironmentsApi:
     """Stands in for _api_environments: environments in a list, every call recorded in `calls`.
 
     `error` is raised by every read; `lost_posts` lists what each POST does: 'ok', 'lost-created'
-    or 'lost-not-created' (the answer is lost with ResponseLostError).
+    or 'lost-not-created' (the answer is lost with ResponseLostError). A PUT of one of `refused_ids`
+    is refused as a cluster refuses the id of a deleted environment; `appear_before_put` are stored
+    just before the next PUT acts (a concurrent run's create); `put_error` is raised by every PUT.
     """
 
-    def __init__(self, environments=(), error=None, lost_posts=()):
+    def __init__(self, environments=(), error=None, lost_posts=(), refused_ids=(), appear_before_put=(),
+                 put_error=None):
         self.environments = [dict(item) for item in environments]
         self.error = error
         self.lost_posts = list(lost_posts)
+        self.refused_ids = set(refused_ids)
+        self.appear_before_put = [dict(item) for item in appear_before_put]
+        self.put_error = put_error
         self.calls = []
 
     def install(self, monkeypatch):
@@ -106,6 +112,14 @@ class FakeEnvironmentsApi:
 
     def put_environment(self, client, environment_id, body, create_token=False):
         self.calls.append(('put', environment_id, body, create_token))
+        self.environments.extend(self.appear_before_put)
+        self.appear_before_put = []
+        if self.put_error:
+            raise self.put_error
+        if environment_id in self.refused_ids:
+            raise DynatraceError('Constraints violated.', status=400, method='PUT',
+                                 path=_api_environments.environment_path(environment_id),
+                                 violations=[('id', 'must not be the ID of a deleted environment')])
         existing = [item for item in self.environments if item['id'] == environment_id]
         if existing:
             existing[0].update(body)

@@ -8,19 +8,148 @@ The API layer is stubbed (harness.FakeEnvironmentsApi); tests/integration runs t
 import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_ensure import post_without_duplicates
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import post_without_duplicates
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environment as module
 from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
 
 PARAMS = dict(name='team', create_token=True)
+TEAM_ID = creation_id('team')
+
+
+def kinds(api):
+    """The calls in order, as (kind, id) for GET/PUT/DELETE and (kind,) for lists and POSTs."""
+    return [(call[0],) if call[0] in ('list', 'post') else (call[0], call[1]) for call in api.calls]
+
+
+def writes(api):
+    return [call for call in api.calls if call[0] in ('put', 'post', 'delete')]
 
 
 # ------------------------------------------------------------------------------------------------
-# A create whose answer is lost: adopt, send again, or stop; never duplicate
+# Creation: under the creation id of the name, at most 3 requests
 
-def post(api):
+def test_a_missing_name_is_created_under_its_creation_id_in_three_requests(monkeypatch):
+    api = FakeEnvironmentsApi().install(monkeypatch)
+    result, warnings = run_main(monkeypatch, module, dict(name='team'))
+    assert kinds(api) == [('list',), ('get', TEAM_ID), ('put', TEAM_ID)]
+    assert api.calls[2][3] is True  # createToken
+    assert result['changed'] and result['environment_id'] == TEAM_ID and warnings == []
+    assert result['token_management_token'].startswith('dt0c01.')
+
+
+def test_name_lookup_false_skips_the_lookup(monkeypatch):
+    api = FakeEnvironmentsApi().install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', name_lookup=False))
+    assert kinds(api) == [('get', TEAM_ID), ('put', TEAM_ID)] and result['changed']
+
+
+def test_check_mode_predicts_the_creation_id_and_only_reads(monkeypatch):
+    api = FakeEnvironmentsApi().install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team'), check_mode=True)
+    assert result['changed'] and result['environment_id'] == TEAM_ID and writes(api) == []
+
+
+def test_created_by_a_concurrent_run_since_the_lookup_is_treated_as_existing(monkeypatch):
+    api = FakeEnvironmentsApi([environment('team', TEAM_ID)]).install(monkeypatch)
+    # The lookup ran a moment before the concurrent run's create: it found nothing.
+    monkeypatch.setattr(_api_environments, 'list_environments', lambda client, **query: ([], 0))
+    result, warnings = run_main(monkeypatch, module, dict(name='team'))
+    assert kinds(api) == [('get', TEAM_ID)] and warnings == []
+    assert not result['changed'] and result['environment_id'] == TEAM_ID
+
+
+def test_a_creation_id_renamed_by_a_person_is_never_renamed_back(monkeypatch):
+    api = FakeEnvironmentsApi([environment('team-renamed', TEAM_ID)]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', update_existing=True))
+    assert result['failed'] and writes(api) == []
+    assert "'team-renamed'" in result['msg'] and 'not renamed back' in result['msg'] and TEAM_ID in result['msg']
+
+
+@pytest.mark.parametrize('create_token, warned', [(True, True), (False, False)])
+def test_a_put_that_finds_the_environment_adopts_it_and_warns_only_about_a_token(monkeypatch, create_token, warned):
+    api = FakeEnvironmentsApi(appear_before_put=[environment('team', TEAM_ID)]).install(monkeypatch)
+    result, warnings = run_main(monkeypatch, module, dict(name='team', create_token=create_token))
+    assert result['changed'] and result['environment_id'] == TEAM_ID and 'token_management_token' not in result
+    assert len([item for item in api.environments if item['name'] == 'team']) == 1
+    assert bool(warnings) is warned
+    if warned:
+        assert 'tokenManagementToken' in warnings[0] and TEAM_ID in warnings[0]
+
+
+def test_a_refused_creation_id_falls_back_to_a_post_and_warns(monkeypatch):
+    api = FakeEnvironmentsApi(refused_ids=[TEAM_ID]).install(monkeypatch)
+    result, warnings = run_main(monkeypatch, module, dict(name='team'))
+    assert kinds(api) == [('list',), ('get', TEAM_ID), ('put', TEAM_ID), ('post',)]
+    assert result['changed'] and result['environment_id'] == 'id1' and result['token_management_token']
+    assert 'refused' in warnings[0] and 'not idempotent' in warnings[0]
+
+
+def test_a_refused_explicit_id_fails_without_a_post(monkeypatch):
+    api = FakeEnvironmentsApi(refused_ids=['fixed']).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', environment_id='fixed'))
+    assert result['failed'] and 'choose another environment_id' in result['msg']
+    assert [call[0] for call in writes(api)] == ['put']
+
+
+def test_a_creating_put_without_any_answer_says_a_rerun_is_safe(monkeypatch):
+    lost = DynatraceError('cannot reach https://dt.example.com: Read timed out', method='PUT', path='/x', attempts=6)
+    FakeEnvironmentsApi(put_error=lost).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team'))
+    assert result['failed'] and 'running the task again is safe' in result['msg'] and TEAM_ID in result['msg']
+
+
+# ------------------------------------------------------------------------------------------------
+# environment_id and name: the same environment, or nothing happens
+
+def test_environment_id_with_a_name_another_environment_carries_fails_before_writing(monkeypatch):
+    api = FakeEnvironmentsApi([environment('team', 'other')]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', environment_id='fixed'))
+    assert result['failed'] and writes(api) == []
+    assert "'fixed'" in result['msg'] and 'other' in result['msg'] and 'second environment' in result['msg']
+
+
+@pytest.mark.parametrize('args', [dict(state='absent'), dict(update_existing=True), dict()])
+def test_environment_id_and_name_of_different_environments_fail_before_writing(monkeypatch, args):
+    api = FakeEnvironmentsApi([environment('team-b', 'e1'), environment('team-a', 'e2')]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(args, name='team-a', environment_id='e1'))
+    assert result['failed'] and writes(api) == []
+    assert "'e1'" in result['msg'] and "'team-a'" in result['msg'] and "'team-b'" in result['msg']
+    assert sorted(item['id'] for item in api.environments) == ['e1', 'e2']
+
+
+def test_rename_true_renames_and_refuses_a_taken_name(monkeypatch):
+    api = FakeEnvironmentsApi([environment('old', 'e1')]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='new', environment_id='e1', rename=True, update_existing=True))
+    assert result['changed'] and api.environments[0]['name'] == 'new'
+    assert result['diff'] == dict(before={'name': 'old'}, after={'name': 'new'})
+    api = FakeEnvironmentsApi([environment('old', 'e1'), environment('new', 'e2')]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='new', environment_id='e1', rename=True, update_existing=True))
+    assert result['failed'] and 'cannot be renamed' in result['msg'] and writes(api) == []
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(name='a', rename=True), 'rename: true needs environment_id'),
+    (dict(name='a', environment_id='e', rename=True, state='absent'), 'rename: true does not go with state: absent'),
+    (dict(name='a', name_lookup=False, state='absent'), 'name_lookup: false is for state: present only'),
+    (dict(name='a', quotas='lots'), "argument 'quotas' is of type str"),
+    (dict(name='a', quotas={'host_units': 5}), 'quotas.host_units must be a dict of max_limit, got int 5'),
+    (dict(name='a', storage={'transaction_storage': {'max_limit': 2 ** 63}}),
+     'storage.transaction_storage.max_limit must be at most 9223372036854775807'),
+])
+def test_input_errors_fail_before_any_request(monkeypatch, args, message):
+    api = FakeEnvironmentsApi().install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, args)
+    assert result['failed'] and message in result['msg'] and api.calls == []
+
+
+# ------------------------------------------------------------------------------------------------
+# The POST fallback: a create whose answer is lost is adopted, sent again, or stopped; never duplicated
+
+def post(api, create_token=True):
     warnings = []
-    return post_without_duplicates(StubClient(), PARAMS, {'name': 'team'}, warnings.append), warnings
+    params = dict(PARAMS, create_token=create_token)
+    return post_without_duplicates(StubClient(), params, {'name': 'team'}, warnings.append), warnings
 
 
 def posts(api):
@@ -32,6 +161,12 @@ def test_lost_answer_of_a_create_that_happened_adopts_it_without_a_token(monkeyp
     (environment_id, token), warnings = post(api)
     assert (environment_id, token, posts(api)) == ('id1', None, 1)
     assert 'adopted' in warnings[0] and 'tokenManagementToken' in warnings[0]
+
+
+def test_lost_answer_without_create_token_adopts_without_a_token_warning(monkeypatch):
+    api = FakeEnvironmentsApi(lost_posts=['lost-created']).install(monkeypatch)
+    (environment_id, token), warnings = post(api, create_token=False)
+    assert (environment_id, token, warnings) == ('id1', None, [])
 
 
 def test_lost_answer_of_a_create_that_did_not_happen_is_sent_again(monkeypatch):
@@ -53,10 +188,11 @@ def test_two_environments_after_a_lost_answer_fail_listing_both(monkeypatch):
         post(api)
 
 
-def test_module_argument_spec_is_built_from_the_model_table():
+def test_quotas_and_storage_are_plain_dicts_checked_by_the_module():
     spec = module.argument_spec()
-    assert set(spec['quotas']['options']['dem_units']['options']) == {'monthly_limit', 'annual_limit'}
-    assert set(spec['storage']['options']['session_replay_retention']['options']) == {'max_limit_in_days'}
+    assert spec['quotas'] == {'type': 'dict'} and spec['storage'] == {'type': 'dict'}
+
+
 
 
 # ------------------------------------------------------------------------------------------------
@@ -83,30 +219,30 @@ def test_managed_quotas_and_storage_are_read_with_the_one_lookup(monkeypatch):
     assert api.calls[0][1]['include_consumption'] is True and api.calls[0][1]['include_storage'] is True
 
 
-def test_create_by_name_is_the_lookup_and_one_post_and_returns_the_token(monkeypatch):
+def test_create_by_name_is_the_lookup_the_get_of_its_id_and_one_put_and_returns_the_token(monkeypatch):
     api = FakeEnvironmentsApi([environment('other')]).install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, dict(name='team', tags=['x'], quotas={'host_units': {'max_limit': 3}}))
-    assert [call[0] for call in api.calls] == ['list', 'post']
-    assert api.calls[1][1] == dict(name='team', state='ENABLED', trial=False, tags=['x'], quotas={'hostUnits': {'maxLimit': 3}})
-    assert result['changed'] is True and result['environment_id'] == 'id1'
+    assert [call[0] for call in api.calls] == ['list', 'get', 'put']
+    assert api.calls[2][2] == dict(name='team', state='ENABLED', trial=False, tags=['x'], quotas={'hostUnits': {'maxLimit': 3}})
+    assert result['changed'] is True and result['environment_id'] == TEAM_ID
     assert result['token_management_token'].startswith('dt0c01.')
     after = dict(name='team', enabled=True, tags=['x'], quotas={'host_units': {'max_limit': 3}})
     assert result['diff'] == dict(before={}, after=after)
 
 
-def test_create_by_environment_id_is_one_get_and_one_put(monkeypatch):
+def test_create_by_environment_id_is_one_get_the_lookup_of_the_name_and_one_put(monkeypatch):
     api = FakeEnvironmentsApi().install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, dict(name='team', environment_id='team-fixed', create_token=False))
-    assert [call[0] for call in api.calls] == ['get', 'put']
+    assert [call[0] for call in api.calls] == ['get', 'list', 'put']
     assert result['changed'] is True and result['environment_id'] == 'team-fixed'
     assert 'token_management_token' not in result
 
 
-def test_check_mode_sends_the_lookup_only_and_predicts_the_creation(monkeypatch):
+def test_check_mode_sends_the_reads_only_and_predicts_the_creation(monkeypatch):
     api = FakeEnvironmentsApi().install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, dict(name='team'), check_mode=True)
-    assert [call[0] for call in api.calls] == ['list']
-    assert result['changed'] is True and result['environment_id'] is None and 'token_management_token' not in result
+    assert [call[0] for call in api.calls] == ['list', 'get']
+    assert result['changed'] is True and result['environment_id'] == TEAM_ID and 'token_management_token' not in result
 
 
 def test_drift_without_update_existing_is_reported_and_nothing_sent(monkeypatch):
@@ -171,14 +307,9 @@ def test_bad_input_fails_before_any_call(monkeypatch, args, message):
 
 
 def test_an_api_error_fails_with_its_status_and_violations(monkeypatch):
-    error = DynatraceError('Constraints violated.', status=400, method='POST', path='/api/cluster/v2/environments',
+    error = DynatraceError('Constraints violated.', status=400, method='PUT', path='/api/cluster/v2/environments/x',
                            violations=[('quotas.demUnits', 'Cannot set DEM units quota.')])
-    FakeEnvironmentsApi().install(monkeypatch)
-
-    def refuse(client, body, create_token):
-        raise error
-
-    monkeypatch.setattr(_api_environments, 'create_environment', refuse)
+    FakeEnvironmentsApi(put_error=error).install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, dict(name='team'))
     assert result['failed'] is True and result['status'] == 400
     assert result['constraint_violations'] == [dict(path='quotas.demUnits', message='Cannot set DEM units quota.')]
