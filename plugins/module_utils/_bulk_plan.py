@@ -14,6 +14,7 @@ lookup would find, refused in the words of _environment_identity when it would t
 environment or make a second one of a name.
 """
 
+import json
 import re
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import desired_view, validate_options
@@ -170,3 +171,14 @@ def pending_tokens(item, environment_id, recorded_files, verify):
         return list(tokens)
     recorded = set(recorded_files or ())
     return [token for token in tokens if token_file(environment_id, token['name']) not in recorded]
+
+
+def drift_lines(drift):
+    """The drift of every item as the lines of a diff (Ansible prints the diff of changed tasks only)."""
+    lines = []
+    for name in sorted(drift):
+        lines += ['--- %s (current; update_existing is false, nothing changed)' % name, '+++ %s (as declared)' % name]
+        for path in sorted(drift[name]):
+            lines += ['-%s: %s' % (path, json.dumps(drift[name][path]['current'], sort_keys=True)),
+                      '+%s: %s' % (path, json.dumps(drift[name][path]['desired'], sort_keys=True))]
+    return lines

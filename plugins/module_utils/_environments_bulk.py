@@ -31,7 +31,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_t
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api_token_ensure import Task as TokenTask
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_plan import (
-    Index, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
+    Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_change import converge, delete
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import create_with_id
@@ -52,7 +52,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     items = params['environments'] or []
     if not items:
-        return dict(changed=False, results=[], failures=[], drift={}, created={})
+        return summary([])
     environments, dummy = api.list_environments(client, **read_flags(items))
     index = Index(environments)
     run = Run(client, params, check_mode, warn, now_ms)
@@ -98,6 +98,7 @@ class Run:
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
             result['environment_url'] = environment_url(self.client, result['environment_id'])
+            result['paas_token_file'] = paas_token_file(item, result['environment_id'])
         return result
 
     def environment(self, params, step):
@@ -159,28 +160,37 @@ class Run:
             result['changed'] = result['changed'] or any(grant['changed'] for grant in granted)
 
 
+PAAS_SCOPE = 'InstallerDownload'
+
+
 def summary(results):
     """The module result: per item results in list order, and the views the role reads."""
-    failures = ['%s: %s' % (r['name'], r['msg']) for r in results if r.get('failed')]
-    created = dict((r['name'], _created_view(r)) for r in results
-                   if not r.get('failed') and (r.get('token_management_token') or _new_tokens(r)
-                                               or (r.get('changed') and r.get('diff', {}).get('before') == {})))
+    failures = dict((r['name'], r['msg']) for r in results if r.get('failed'))
+    created = dict((r['name'], dict(id=r['environment_id'], environment_url=r.get('environment_url'),
+                                    token_management_token=r.get('token_management_token')))
+                   for r in results if _is_creation(r))
+    tokens = dict((r['name'], dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
+                                   for t in _new_tokens(r)))
+                  for r in results if _new_tokens(r))
     diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', r['name']),
                   after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
+    drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
     return dict(changed=any(r.get('changed') for r in results), results=results, failures=failures, created=created,
-                drift=dict((r['name'], r['drift']) for r in results if r.get('drift')), diff=diffs)
+                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs)
+
+
+def _is_creation(result):
+    return (not result.get('failed') and result.get('changed') and result.get('diff', {}).get('before') == {}
+            and bool(result.get('environment')))
 
 
 def _new_tokens(result):
     return [token for token in result.get('api_tokens') or [] if token.get('token')]
 
 
-def _created_view(result):
-    view = dict(id=result['environment_id'], environment_url=result.get('environment_url'))
-    if result.get('token_management_token'):
-        view['token_management_token'] = result['token_management_token']
-    tokens = _new_tokens(result)
-    if tokens:
-        view['api_tokens'] = dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'],
-                                                   scopes=t['scopes'])) for t in tokens)
-    return view
+def paas_token_file(item, environment_id):
+    """The file of the item's first token with InstallerDownload (what OneAgent installs with), or None."""
+    for token in item.get('api_tokens') or []:
+        if PAAS_SCOPE in token['scopes']:
+            return token_file(environment_id, token['name'])
+    return None

@@ -168,25 +168,36 @@ results:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
       C(created), C(unknown) in check mode), C(file), and C(token) only when created), C(permissions) (per group
-      C(before) and C(after)), and C(failed) and C(msg) when the item failed.
+      C(before) and C(after)), C(paas_token_file) (the file of the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
     - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
       result only; the task's display is censored when it holds one.
   returned: always
   type: list
   elements: dict
 created:
-  description: The environments created, and those that got new API tokens, by name; C(id), C(environment_url), secrets.
+  description:
+    - The environments created in this run, by name, each with C(id), C(environment_url) and
+      C(token_management_token) (null with O(environments[].create_token=false)). In check mode, those that would
+      be, with the id they would get and no token.
+  returned: always
+  type: dict
+api_tokens_created:
+  description: Per environment name, the API tokens created in this run by token name, each with C(id), C(token), C(file), C(scopes).
   returned: always
   type: dict
 failures:
-  description: C(<name>: <reason>) of every failed item.
+  description: Per failed item name, the reason.
   returned: always
-  type: list
-  elements: str
+  type: dict
 drift:
   description: Per item name, what differs and was not changed (O(update_existing) false).
   returned: always
   type: dict
+drift_diff:
+  description: RV(drift) as the lines of a diff.
+  returned: always
+  type: list
+  elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -225,7 +236,8 @@ def logic(module, client):
     result = ensure_environments(client, module.params, check_mode=module.check_mode, warn=module.warn)
     if result['failures']:
         result.update(failed=True, msg='%d of %d environments failed: %s'
-                      % (len(result['failures']), len(result['results']), '; '.join(result['failures'])))
+                      % (len(result['failures']), len(result['results']),
+                         '; '.join('%s: %s' % failure for failure in sorted(result['failures'].items()))))
     return result
 
 

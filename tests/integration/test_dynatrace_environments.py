@@ -35,7 +35,8 @@ def test_a_failing_item_in_the_middle_is_named_and_the_others_are_created(emulat
     emulator.add_fault(method='PUT', path='%s/%s' % (ENVIRONMENTS, creation_id('team-15')), action='status', status=400)
     status, result = run_module('dynatrace_environments', emulator, environments=declared, parallel=4)
     assert status == 'failed'
-    assert result['failures'] == [f for f in result['failures'] if f.startswith('team-15: ')] and len(result['failures']) == 1
+    assert list(result['failures']) == ['team-15'] and '400' in result['failures']['team-15']
+    assert 'team-15' in result['msg'] and '1 of 30' in result['msg']
     assert names(emulator) == sorted('team-%02d' % number for number in range(30) if number != 15)
     assert [r['name'] for r in result['results']] == [item['name'] for item in declared]
     assert result['results'][15]['failed'] is True and not result['results'][14].get('failed')
@@ -88,7 +89,8 @@ def test_steady_state_of_100_onboarded_teams_costs_two_requests(emulator):
     status, again = run_module('dynatrace_environments', emulator, environments=declared, recorded_token_files=files)
     assert status == 'ok', again
     assert api_requests(emulator) == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
-    assert again['created'] == {}
+    assert again['created'] == {} and again['api_tokens_created'] == {}
+    assert len(first['api_tokens_created']) == 100 and first['results'][0]['paas_token_file'] == files[1]  # sorted by name: ingest, paas
 
 
 def test_tokens_not_recorded_are_looked_up_with_one_mint_per_environment(emulator):
