@@ -64,8 +64,8 @@ def _token_errors(where, item, now_ms):
     return errors
 
 
-def _item_errors(index, item, now_ms):
-    where = 'environments[%d] (%s)' % (index, label(item))
+def _item_errors(index, item, now_ms, list_name):
+    where = '%s[%d] (%s)' % (list_name, index, label(item))
     if not item.get('name') and not item.get('environment_id'):
         return ['%s needs name or environment_id' % where]
     errors = ['%s: %s' % (where, error) for error in validate_options(item)]
@@ -77,18 +77,18 @@ def _item_errors(index, item, now_ms):
     return errors
 
 
-def list_errors(items, now_ms):
-    """Every input error of the list, each naming its item; duplicates by name or id included."""
+def list_errors(items, now_ms, list_name='environments'):
+    """Every input error of the list, each naming its item (as `list_name`[index]); duplicates by name or id included."""
     errors, seen = [], {}
     for index, item in enumerate(items):
-        errors.extend(_item_errors(index, item, now_ms))
+        errors.extend(_item_errors(index, item, now_ms, list_name))
         for key in ('name', 'environment_id'):
             value = item.get(key)
             if value is None:
                 continue
             if (key, value) in seen:
-                errors.append('environments[%d] and environments[%d] both declare %s %r'
-                              % (seen[(key, value)], index, key, value))
+                errors.append('%s[%d] and %s[%d] both declare %s %r'
+                              % (list_name, seen[(key, value)], list_name, index, key, value))
             else:
                 seen[(key, value)] = index
     return errors

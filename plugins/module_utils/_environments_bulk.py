@@ -43,7 +43,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_e
 
 def input_errors(params, now_ms=None):
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    return list_errors(params['environments'] or [], now_ms)
+    return list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
 
 
 def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None):
@@ -175,7 +175,7 @@ def summary(results):
     diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', r['name']),
                   after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
     drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
-    return dict(changed=any(r.get('changed') for r in results), results=results, failures=failures, created=created,
+    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures, created=created,
                 api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs)
 
 

@@ -87,7 +87,7 @@ options:
         type: dict
       create_token:
         description:
-          - Return the new environment's token-management token in RV(results[].token_management_token) and
+          - Return the new environment's token-management token in RV(outcomes[].token_management_token) and
             RV(created). An item with O(environments[].api_tokens) asks for it anyway, to create those tokens.
         type: bool
         default: true
@@ -145,6 +145,10 @@ options:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
     type: bool
     default: false
+  list_name:
+    description: What input errors call the list, as in C(<list_name>[3] (team-c)); the role passes C(environments_list).
+    type: str
+    default: environments
 '''
 
 EXAMPLES = r'''
@@ -163,7 +167,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-results:
+outcomes:
   description:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
@@ -229,6 +233,7 @@ def argument_spec():
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
         recorded_token_files=dict(type='list', elements='str', default=[], no_log=False),
         verify_tokens=dict(type='bool', default=False),
+        list_name=dict(type='str', default='environments'),
     )
 
 
@@ -236,7 +241,7 @@ def logic(module, client):
     result = ensure_environments(client, module.params, check_mode=module.check_mode, warn=module.warn)
     if result['failures']:
         result.update(failed=True, msg='%d of %d environments failed: %s'
-                      % (len(result['failures']), len(result['results']),
+                      % (len(result['failures']), len(result['outcomes']),
                          '; '.join('%s: %s' % failure for failure in sorted(result['failures'].items()))))
     return result
 

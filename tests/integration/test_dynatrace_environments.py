@@ -38,8 +38,8 @@ def test_a_failing_item_in_the_middle_is_named_and_the_others_are_created(emulat
     assert list(result['failures']) == ['team-15'] and '400' in result['failures']['team-15']
     assert 'team-15' in result['msg'] and '1 of 30' in result['msg']
     assert names(emulator) == sorted('team-%02d' % number for number in range(30) if number != 15)
-    assert [r['name'] for r in result['results']] == [item['name'] for item in declared]
-    assert result['results'][15]['failed'] is True and not result['results'][14].get('failed')
+    assert [r['name'] for r in result['outcomes']] == [item['name'] for item in declared]
+    assert result['outcomes'][15]['failed'] is True and not result['outcomes'][14].get('failed')
     assert sorted(result['created']) == sorted('team-%02d' % number for number in range(30) if number != 15)
     # One listing, then one PUT per item.
     methods = [method for method, dummy in api_requests(emulator)]
@@ -58,7 +58,7 @@ def test_check_mode_with_diff_reports_each_item_by_name_and_writes_nothing(emula
     headers = [(diff['before_header'], diff['after_header']) for diff in result['diff']]
     assert headers == [('new-one', 'new-one'), ('kept', 'kept'), ('new-two', 'new-two')]
     assert result['diff'][1]['before'] == {'tags': ['old']} and result['diff'][1]['after'] == {'tags': ['new']}
-    assert [r['environment_id'] for r in result['results']][0] == creation_id('new-one')
+    assert [r['environment_id'] for r in result['outcomes']][0] == creation_id('new-one')
 
 
 @pytest.mark.parametrize('parallel', [1, 8])
@@ -83,14 +83,14 @@ def test_steady_state_of_100_onboarded_teams_costs_two_requests(emulator):
                  'permissions': {'team-%03d-admins' % number: ['VIEWER', 'MANAGE_SETTINGS']}} for number in range(100)]
     status, first = run_module('dynatrace_environments', emulator, environments=declared, parallel=8)
     assert status == 'changed' and not first['failures']
-    files = [token['file'] for result in first['results'] for token in result['api_tokens']]
-    assert len(files) == 200 and all(token['state'] == 'created' for r in first['results'] for token in r['api_tokens'])
+    files = [token['file'] for result in first['outcomes'] for token in result['api_tokens']]
+    assert len(files) == 200 and all(token['state'] == 'created' for r in first['outcomes'] for token in r['api_tokens'])
     emulator.clear_requests()
     status, again = run_module('dynatrace_environments', emulator, environments=declared, recorded_token_files=files)
     assert status == 'ok', again
     assert api_requests(emulator) == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
     assert again['created'] == {} and again['api_tokens_created'] == {}
-    assert len(first['api_tokens_created']) == 100 and first['results'][0]['paas_token_file'] == files[1]  # sorted by name: ingest, paas
+    assert len(first['api_tokens_created']) == 100 and first['outcomes'][0]['paas_token_file'] == files[1]  # sorted by name: ingest, paas
 
 
 def test_tokens_not_recorded_are_looked_up_with_one_mint_per_environment(emulator):
@@ -100,7 +100,7 @@ def test_tokens_not_recorded_are_looked_up_with_one_mint_per_environment(emulato
     emulator.clear_requests()
     status, result = run_module('dynatrace_environments', emulator, environments=declared, verify_tokens=True)
     assert status == 'ok', result
-    assert [t['state'] for t in result['results'][0]['api_tokens']] == ['exists', 'exists']
+    assert [t['state'] for t in result['outcomes'][0]['api_tokens']] == ['exists', 'exists']
     methods = [(method, path.replace(env_id, 'ID')) for method, path in api_requests(emulator)]
     assert methods[0] == ('GET', ENVIRONMENTS)
     assert methods[1] == ('POST', '%s/ID/tokenManagementToken' % ENVIRONMENTS)
