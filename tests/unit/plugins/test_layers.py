@@ -21,7 +21,7 @@ LAYERS = (
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
                '_environments_inventory', '_api_token_ensure', '_api_token_info')),
     # Steps several logic files share: finding by name, creating, changing one environment already read; the
-    # client inside an environment (a given or minted token-management token).
+    # environment and client a token task addresses.
     ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
     ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
