@@ -11,4 +11,4 @@ from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._censored_act
 
 
 class ActionModule(CensoredModuleAction):
-    SECRET_KEYS = frozenset(('token_management_token', 'token'))
+    SECRET_KEYS = frozenset(('token_management_token', 'token', 'oneagent_paas_token'))

@@ -29,7 +29,9 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_e
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups
 from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_tokens
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api_token_ensure import Task as TokenTask
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _token_files
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_executor import run_jobs
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_plan import (
     Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
@@ -38,7 +40,6 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_options import LIST_FIELDS
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_session import TokenSession, environment_url
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import grant_environment
 
 
 def input_errors(params, now_ms=None):
@@ -61,6 +62,8 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     outcomes = run_jobs(jobs, params['parallel'])
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
+    if params.get('token_dir') and not check_mode:
+        write_token_files(params['token_dir'], results)
     return summary(results)
 
 
@@ -80,8 +83,12 @@ class Run:
     def __init__(self, client, params, check_mode, warn, now_ms):
         self.client, self.check_mode, self.warn, self.now_ms = client, check_mode, warn, now_ms
         self.update_existing = params['update_existing']
-        self.recorded = params.get('recorded_token_files') or []
+        self.recorded = list(params.get('recorded_token_files') or [])
+        self.token_dir = params.get('token_dir')
+        if self.token_dir:
+            self.recorded += _token_files.recorded(self.token_dir)
         self.verify = params.get('verify_tokens')
+        self.parallel = params['parallel']
 
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
@@ -143,21 +150,35 @@ class Run:
         return results
 
     def grant_all(self, items, results):
-        """Permissions, item after item, from one groups listing (only when some item that did not fail has them)."""
+        """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
         todo = [(item, result) for item, result in zip(items, results)
                 if item.get('permissions') and not result.get('failed') and result.get('environment_id')]
         if not todo:
             return
         groups = _api_groups.list_groups(self.client)
-        for item, result in todo:
-            try:
-                granted = grant_environment(self.client, groups, result['environment_id'], item['permissions'],
-                                            self.check_mode, self.warn)
-            except DynatraceError as exc:
-                result.update(failed=True, msg='permissions: %s' % exc)
-                continue
-            result['permissions'] = granted
-            result['changed'] = result['changed'] or any(grant['changed'] for grant in granted)
+        granted = grant_all(self.client, groups, [(result['environment_id'], item['permissions']) for item, result in todo],
+                            self.check_mode, self.warn, self.parallel)
+        for dummy, result in todo:
+            outcomes = granted[result['environment_id']]
+            result['permissions'] = outcomes
+            failed = [outcome['msg'] for outcome in outcomes if outcome.get('failed')]
+            if failed:
+                result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
+            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+
+
+def write_token_files(folder, results):
+    """Each new secret to its own file in `folder` (never overwritten); the PaaS token of each item for the hand-off."""
+    for result in results:
+        if result.get('token_management_token'):
+            result['token_file_written'] = _token_files.write_new(folder, '%s.token' % result['environment_id'],
+                                                                  result['token_management_token'])
+        for token in _new_tokens(result):
+            token['file_written'] = _token_files.write_new(folder, token['file'], token['token'])
+        paas_file = result.get('paas_token_file')
+        if paas_file:
+            created = [token['token'] for token in _new_tokens(result) if token['file'] == paas_file]
+            result['oneagent_paas_token'] = created[0] if created else _token_files.read(folder, paas_file)
 
 
 PAAS_SCOPE = 'InstallerDownload'
@@ -176,7 +197,17 @@ def summary(results):
                   after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
     drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
     return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures, created=created,
-                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs)
+                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs,
+                oneagent_handoff=dict((r['name'], handoff(r)) for r in results if r.get('paas_token_file')))
+
+
+def handoff(result):
+    """The variables the dynatrace.oneagent role reads: the environment URL and the PaaS token (None when unknown)."""
+    secret = result.get('oneagent_paas_token')
+    if secret is None:
+        created = [token['token'] for token in _new_tokens(result) if token['file'] == result['paas_token_file']]
+        secret = created[0] if created else None
+    return dict(oneagent_environment_url=result['environment_url'], oneagent_paas_token=secret)
 
 
 def _is_creation(result):

@@ -141,6 +141,13 @@ options:
     type: list
     elements: str
     default: []
+  token_dir:
+    description:
+      - A folder on the host the module runs on. Its C(*.token) files count as recorded (as O(recorded_token_files));
+        each new secret is written to its own file there, mode 0600, never overwritten (created with O_EXCL): a new
+        environment's token-management token to C(<environment id>.token), an API token to
+        C(<environment id>.<token name>.token). The folder is created with mode 0700 when missing. Not in check mode.
+    type: path
   verify_tokens:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
     type: bool
@@ -197,6 +204,13 @@ drift:
   description: Per item name, what differs and was not changed (O(update_existing) false).
   returned: always
   type: dict
+oneagent_handoff:
+  description:
+    - Per item that declares a token with the scope C(InstallerDownload), C(oneagent_environment_url)
+      (C(https://<cluster>/e/<id>)) and C(oneagent_paas_token) (created in this run, else read from its file in
+      O(token_dir); null when neither has it). A secret: the display is censored when it holds one.
+  returned: always
+  type: dict
 drift_diff:
   description: RV(drift) as the lines of a diff.
   returned: always
@@ -232,6 +246,7 @@ def argument_spec():
         update_existing=dict(type='bool', default=False),
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
         recorded_token_files=dict(type='list', elements='str', default=[], no_log=False),
+        token_dir=dict(type='path'),
         verify_tokens=dict(type='bool', default=False),
         list_name=dict(type='str', default='environments'),
     )

@@ -173,7 +173,8 @@ def test_output_shows_names_never_tokens(emulator, tmp_path):
     for token in tokens:
         assert token not in run.stdout and token not in run.stderr
         assert token[:20] not in run.stdout
-    assert 'changed: [localhost] => (item=' in run.stdout
+    # The censored creation is followed by the report of names and ids.
+    assert all('"label-%d": ' % index in run.stdout for index in range(3)), run.stdout
 
 
 def test_failures_are_reported_by_name_and_tokens_of_the_others_are_kept(emulator, tmp_path):

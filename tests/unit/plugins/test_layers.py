@@ -17,7 +17,8 @@ LAYERS = (
     ('glue', ('_module',)),
     # The bulk engine runs the steps of several modules for each item of a list (an environment, its API tokens, its
     # group permissions), so it is the one layer that may import other modules' logic: it sits above them all.
-    ('bulk', ('_environments_bulk',)),
+    # _token_files is its plain-Python helper (the token folder), used by it alone.
+    ('bulk', ('_environments_bulk', '_bulk_grants', '_token_files')),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
                '_environments_inventory', '_api_token_ensure', '_api_token_info')),
     # Steps several logic files share: finding by name, creating, changing one environment already read; the
