@@ -144,7 +144,7 @@ options:
   token_dir:
     description:
       - A folder on the host the module runs on. Its C(*.token) files count as recorded (as O(recorded_token_files));
-        each new secret is written to its own file there, mode 0600, never overwritten (created with O_EXCL): a new
+        each new secret is written to its own file there, mode 0600, never overwritten (created with O_EXCL); a new
         environment's token-management token to C(<environment id>.token), an API token to
         C(<environment id>.<token name>.token). The folder is created with mode 0700 when missing. Not in check mode.
     type: path
@@ -208,7 +208,7 @@ oneagent_handoff:
   description:
     - Per item that declares a token with the scope C(InstallerDownload), C(oneagent_environment_url)
       (C(https://<cluster>/e/<id>)) and C(oneagent_paas_token) (created in this run, else read from its file in
-      O(token_dir); null when neither has it). A secret: the display is censored when it holds one.
+      O(token_dir); null when neither has it). A secret; the display is censored when it holds one.
   returned: always
   type: dict
 drift_diff:
