@@ -115,3 +115,17 @@ def test_bad_input_in_one_item_fails_before_any_request(emulator):
     assert status == 'failed'
     assert 'environments[1] (bad)' in result['msg'] and 'NoSuchScope' in result['msg'] and 'VIEWR' in result['msg']
     assert api_requests(emulator) == []
+
+
+def test_a_429_slows_every_worker_not_only_the_one_that_got_it(emulator):
+    emulator.configure(latency='write=200ms')
+    declared = [{'name': 'rate-%d' % number} for number in range(8)]
+    emulator.add_fault(method='PUT', path='%s/%s' % (ENVIRONMENTS, creation_id('rate-0')), action='status', status=429,
+                       headers={'Retry-After': '2'})
+    status, result = run_module('dynatrace_environments', emulator, environments=declared, parallel=4)
+    assert status == 'changed', result
+    assert names(emulator) == sorted(item['name'] for item in declared)
+    # The worker that got the 429 waited 2 s and retried once; the others waited for the same pause before their
+    # next request instead of sending into the limit (each wait counted, none a retry).
+    assert result['retries'] == 1
+    assert result['waited_seconds'] >= 2 + 2 * 1.5, result['waited_seconds']
