@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import threading
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_errors import (  # noqa: F401 (re-exported)
@@ -113,6 +114,35 @@ def user_agent(requests_version, ansible_version='unknown'):
                                                             requests_version)
 
 
+class RateGate:
+    """A pause shared by every client of one run: a 429 (or 503) that asks one request to wait holds all of them.
+
+    Parallel workers each retry their own request, but the server limits the run as a whole; without a shared
+    pause the other workers would keep sending into the limit. Thread-safe; `clock` is monotonic.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._until = 0.0
+
+    def hold(self, seconds):
+        """Every request sent from now on waits until `seconds` from now (a later hold only extends it).
+
+        Returns the moment the gate opens: the caller that holds it sleeps itself and passes it by that moment.
+        """
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+            return self._until
+
+    def remaining(self, waited_until=0.0):
+        """Seconds a request must still wait (0 when open, or when its caller already slept up to that moment)."""
+        with self._lock:
+            if self._until <= waited_until:
+                return 0.0
+            return max(0.0, self._until - self._clock())
+
+
 class DynatraceClient:
     """One session to one Dynatrace cluster; every API call goes through request().
 
@@ -139,6 +169,8 @@ class DynatraceClient:
         self._rand = rand
         self.retry_count = 0
         self.waited_seconds = 0.0
+        self.gate = RateGate()
+        self._thread = threading.local()  # per worker thread: up to when it slept for the gate itself
         self.session = requests.Session()
         self.session.headers.update({
             'Authorization': 'Api-Token %s' % self._token,
@@ -168,6 +200,7 @@ class DynatraceClient:
                                   ca_path=verify if isinstance(verify, str) else None, timeout=self.timeout,
                                   retries=self.retries, sleep=self._sleep, rand=self._rand)
         sibling.session.headers['User-Agent'] = self.session.headers['User-Agent']
+        sibling.gate = self.gate  # one server, one limit: a 429 in an environment slows the cluster calls too
         sibling._warn = self._warn  # pylint: disable=protected-access
         return sibling
 
@@ -183,17 +216,28 @@ class DynatraceClient:
         attempt, waited = 0, 0.0
         while True:
             attempt += 1
+            self._pass_gate()
             outcome = self._send_once(method, path, params, json_body, accept)
             if not outcome.retryable(method) or attempt > self.retries:
                 break
             wait = self._next_wait(outcome, attempt)
             if waited + wait > MAX_TOTAL_WAIT_SECONDS:
                 break
+            if outcome.response is not None and outcome.response.status_code in (429, 503):
+                # The server is saturated: every worker waits, not only this one.
+                self._thread.slept_until = self.gate.hold(wait)
             self._sleep(wait)
             waited += wait
             self.waited_seconds += wait
             self.retry_count += 1
         return self._finish(outcome, method, path, attempt, scope, accept)
+
+    def _pass_gate(self):
+        """Wait while another request of the run was told to slow down (counted as waiting, not as a retry)."""
+        pause = self.gate.remaining(getattr(self._thread, 'slept_until', 0.0))
+        if pause > 0:
+            self._sleep(pause)
+            self.waited_seconds += pause
 
     def _send_once(self, method, path, params, json_body, accept):
         exceptions = self._requests.exceptions

@@ -11,6 +11,7 @@ from tests.integration.runner import run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
 REPORT = 'report what the role did'
+BULK_TASK = 'Create, update or delete the environments, their API tokens and permissions'
 
 
 def role_task(environments, **role_vars):
@@ -80,8 +81,8 @@ def test_creates_only_the_missing_environments_with_quotas_and_storage(emulator)
     run = run_role(emulator, declared)
     assert run.rc == 0, run
     creates = [entry for entry in api_requests(emulator) if entry['method'] == 'PUT']
-    # The listing, then per creation the GET of the id it gets and the PUT that creates it.
-    assert len(creates) == 2 and len(api_requests(emulator)) == 1 + 2 * 2
+    # The listing (it shows the creation ids free too), then per creation the PUT that creates it.
+    assert len(creates) == 2 and len(api_requests(emulator)) == 1 + 2
     stored = by_name(emulator)
     assert stored['new-a']['quotas']['hostUnits']['maxLimit'] == 10
     assert stored['new-a']['storage']['transactionStorage']['maxLimit'] == 1000000
@@ -134,11 +135,14 @@ def test_check_mode_and_diff_change_nothing(emulator):
     assert run.rc == 0, run
     assert all(entry['method'] == 'GET' for entry in api_requests(emulator))
     assert sorted(by_name(emulator)) == names
-    create = run.by_task('Create the missing environments')[0]['results']
-    assert create[0]['changed'] and create[0]['diff']['after']['name'] == 'would-be'
-    change = run.by_task('Update or delete environments')[0]['results']
-    assert [(result['item']['name'], result['changed']) for result in change] == [(names[0], True), (names[1], True)]
-    assert change[0]['diff']['after']['tags'] == ['x'] and change[1]['diff']['after'] == {}
+    (task,) = run.by_task(BULK_TASK)
+    outcomes = task['outcomes']
+    assert [(outcome['name'], outcome['changed']) for outcome in outcomes] == [
+        (names[0], True), (names[1], True), ('would-be', True)]
+    assert outcomes[0]['diff']['after']['tags'] == ['x'] and outcomes[1]['diff']['after'] == {}
+    assert outcomes[2]['diff']['after']['name'] == 'would-be'
+    # --diff: one diff per item, headed by its name.
+    assert [diff['after_header'] for diff in task['diff']] == [names[0], names[1], 'would-be']
     assert report(run)['created'] == ['would-be'] and report(run)['with_token'] == []
 
 
@@ -169,9 +173,8 @@ def test_output_shows_names_never_tokens(emulator, tmp_path):
     for token in tokens:
         assert token not in run.stdout and token not in run.stderr
         assert token[:20] not in run.stdout
-    # What the role's README says: each creation shows as censored, not by name (nor token).
-    creations = run.stdout.split('Create the missing environments]', 1)[1].split('TASK [', 1)[0]
-    assert creations.count('changed: [localhost] => (item=(censored due to no_log))') == 3, run.stdout
+    # The censored creation is followed by the report of names and ids.
+    assert all('"label-%d": ' % index in run.stdout for index in range(3)), run.stdout
 
 
 def test_failures_are_reported_by_name_and_tokens_of_the_others_are_kept(emulator, tmp_path):

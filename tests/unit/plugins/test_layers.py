@@ -15,6 +15,10 @@ PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 # Top to bottom. A file may import files of its own layer and of the layers below it, never above.
 LAYERS = (
     ('glue', ('_module',)),
+    # The bulk engine runs the steps of several modules for each item of a list (an environment, its API tokens, its
+    # group permissions), so it is the one layer that may import other modules' logic: it sits above them all.
+    # _token_files is its plain-Python helper (the token folder), used by it alone.
+    ('bulk', ('_environments_bulk', '_bulk_grants', '_token_files')),
     ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
                '_environments_inventory', '_api_token_ensure', '_api_token_info')),
     # Steps several logic files share: finding by name, creating, changing one environment already read; the
@@ -22,16 +26,17 @@ LAYERS = (
     ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
     ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
     ('transport', ('_http', '_http_errors', '_http_retry')),
-    ('model', ('_environment', '_environment_rules', '_environment_refusals', '_environment_identity', '_filters', '_case', '_user_group',
-               '_inventory_hosts', '_environment_export', '_token_options')),
+    ('model', ('_environment', '_environment_rules', '_environment_refusals', '_environment_identity', '_filters',
+               '_case', '_user_group', '_inventory_hosts', '_environment_export', '_token_options', '_bulk_executor',
+               '_bulk_plan')),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
 # Only the glue knows Ansible; the transport, the API calls and the model are plain Python.
-NO_ANSIBLE = ('logic', 'steps', 'api', 'transport', 'model')
+NO_ANSIBLE = ('bulk', 'logic', 'steps', 'api', 'transport', 'model')
 # What plugins may import from module_utils: modules and the inventory no HTTP of their own, the role's filters the
 # model only.
-PLUGIN_LAYERS = {'modules': ('glue', 'logic', 'model'), 'filter': ('model',), 'inventory': ('logic', 'model')}
+PLUGIN_LAYERS = {'modules': ('glue', 'bulk', 'logic', 'model'), 'filter': ('model',), 'inventory': ('logic', 'model')}
 
 LAYER_OF = dict((name, layer) for layer, names in LAYERS for name in names)
 RANK = dict((layer, index) for index, (layer, dummy) in enumerate(LAYERS))
