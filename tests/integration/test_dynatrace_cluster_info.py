@@ -80,8 +80,9 @@ def test_an_environment_only_user_needs_no_cluster_token(world, monkeypatch):
     # No emulator given to the runner and no DYNATRACE_* variable: only the environment token, from its variable.
     for name in [name for name in os.environ if name.startswith('DYNATRACE_')]:
         monkeypatch.delenv(name)
-    run = run_tasks([{'name': 'env_only', MODULE: {'url': emulator.url, 'environment_id': env_id},
-                      'environment': {'DYNATRACE_ENVIRONMENT_API_TOKEN': env_token}}])
+    # The variable is ansible-playbook's own (a task's `environment:` would show it at -vvv, in the command line).
+    run = run_tasks([{'name': 'env_only', MODULE: {'url': emulator.url, 'environment_id': env_id}}],
+                    extra_env={'DYNATRACE_ENVIRONMENT_API_TOKEN': env_token})
     status, result = results_by_task(run)['env_only']
     assert status == 'ok' and result['version'] == REAL_VERSION and result['time_precision'] == 'millisecond', result
     assert [entry['path'].rsplit('/', 1)[-1] for entry in emulator.requests()] == ['clusterversion', 'time']
