@@ -15,7 +15,26 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_
 )
 
 
-def environments_export(environments, ids=True):
+def _groups(groups):
+    """The groups of dynatrace_user_group_info (or its whole registered result), checked; None stays None."""
+    if isinstance(groups, dict) and 'groups' in groups:
+        groups = groups['groups']
+    if groups is None:
+        return None
+    if isinstance(groups, (dict, str)) or not is_sequence(groups):
+        raise AnsibleFilterError('environments_export: groups takes the groups list of dynatrace_user_group_info, got %s'
+                                 % type(groups).__name__)
+    for group in groups:
+        entries = group.get('permissions') if isinstance(group, dict) else None
+        if not isinstance(group, dict) or not group.get('name') or not isinstance(entries or [], list) \
+                or not all(isinstance(entry, dict) and entry.get('environment') for entry in entries or []):
+            raise AnsibleFilterError('environments_export: groups takes groups with name and permissions '
+                                     '[{environment, permissions}], as dynatrace_user_group_info returns them, got %r'
+                                     % (group,))
+    return list(groups)
+
+
+def environments_export(environments, ids=True, groups=None):
     """The `environments_list` items of the environments dynatrace_environment_info returned."""
     if isinstance(environments, dict) and 'environments' in environments:
         environments = environments['environments']  # the whole registered result was passed
@@ -27,7 +46,7 @@ def environments_export(environments, ids=True):
             raise AnsibleFilterError('environments_export takes environments with name and environment_id, as '
                                      'dynatrace_environment_info returns them, got %r' % (environment,))
     try:
-        return export_environments(list(environments), include_ids=bool(ids))
+        return export_environments(list(environments), include_ids=bool(ids), groups=_groups(groups))
     except ExportError as exc:
         raise AnsibleFilterError(str(exc))
 

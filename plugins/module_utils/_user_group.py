@@ -207,6 +207,19 @@ def environment_holds(current, wanted):
     return wanted <= current and not current - wanted - {VIEWER, VIEW_SECURITY_PROBLEMS}
 
 
+def declared_permissions(held):
+    """What to declare for an environment that holds `held`: the least set that environment_holds() accepts.
+
+    The permissions the cluster adds by itself are left out: VIEWER next to another permission, and
+    VIEW_SECURITY_PROBLEMS next to VIEWER. VIEWER alone (or with VIEW_SECURITY_PROBLEMS) stays VIEWER.
+    """
+    held = set(held or ())
+    own = held - {VIEWER, VIEW_SECURITY_PROBLEMS}
+    if not own:
+        own = {VIEWER} if VIEWER in held else held
+    return own
+
+
 def changed_environments(current, planned):
     """The environment ids whose permissions would change."""
     return sorted(env_id for env_id in set(current) | set(planned)

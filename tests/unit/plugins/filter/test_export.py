@@ -45,3 +45,45 @@ def test_without_ids_shared_names_are_refused_naming_them():
 def test_anything_but_a_listing_fails_clearly(value):
     with pytest.raises(AnsibleFilterError, match='environments_export takes'):
         environments_export(value)
+
+
+GROUPS = [
+    {'name': 'readers', 'permissions': [{'environment': 'alpha', 'permissions': ['VIEWER', 'VIEW_SECURITY_PROBLEMS']}],
+     'ldap_group_names': [], 'sso_group_names': []},
+    {'name': 'admins', 'permissions': [
+        {'environment': 'alpha', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS', 'AGENT_INSTALL']},
+        {'environment': 'b2', 'permissions': ['VIEWER', 'LOG_VIEWER']},  # beta is shared: named by id
+        {'environment': 'gone', 'permissions': ['VIEWER']}]},  # no environment of the listing
+]
+
+
+def test_groups_give_each_environment_its_permissions_without_the_server_added_ones():
+    items = environments_export(LISTING, groups=GROUPS)
+    alpha, beta1, beta2 = items
+    assert alpha['permissions'] == {'admins': ['AGENT_INSTALL', 'MANAGE_SETTINGS'], 'readers': ['VIEWER']}
+    assert list(alpha['permissions']) == ['admins', 'readers']  # groups by name, stable
+    assert beta2['permissions'] == {'admins': ['LOG_VIEWER']}
+    assert 'permissions' not in beta1  # no group has any permission on it
+    assert list(beta2) == ['name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage', 'permissions',
+                           'allow_duplicate_name']
+
+
+def test_groups_accept_the_registered_result_and_none_or_no_group_adds_nothing():
+    assert environments_export(LISTING, groups={'groups': GROUPS}) == environments_export(LISTING, groups=GROUPS)
+    for groups in (None, [], [{'name': 'empty', 'permissions': []}]):
+        assert not any('permissions' in item for item in environments_export(LISTING, groups=groups))
+
+
+def test_groups_without_ids_map_by_name():
+    listing = [dict(item) for item in LISTING if item['environment_id'] != 'b2']
+    listing[1] = dict(listing[1], name='gamma')
+    groups = [{'name': 'ops', 'permissions': [{'environment': 'gamma', 'permissions': ['VIEWER', 'MANAGE_SETTINGS']}]}]
+    items = environments_export(listing, ids=False, groups=groups)
+    assert items[1] == {'name': 'gamma', 'enabled': True, 'trial': False, 'tags': [],
+                        'permissions': {'ops': ['MANAGE_SETTINGS']}}
+
+
+@pytest.mark.parametrize('groups', ['readers', {'name': 'x'}, [{'permissions': []}], [{'name': 'x', 'permissions': ['alpha']}]])
+def test_groups_that_are_not_a_group_listing_fail_clearly(groups):
+    with pytest.raises(AnsibleFilterError, match='groups takes the groups|groups takes groups with name'):
+        environments_export(LISTING, groups=groups)

@@ -192,3 +192,19 @@ def test_group_diff_shows_the_changed_environments_by_name_and_changed_name_list
     diff = model.group_diff('team', current, planned, INDEX, {'ldap_group_names': []}, {'ldap_group_names': ['cn=a']})
     assert diff['before'] == {'permissions': {'prod': ['VIEWER', 'MANAGE_SETTINGS', VSP], 't2': []}, 'ldap_group_names': []}
     assert diff['after'] == {'permissions': {'prod': [], 't2': ['VIEWER', 'LOG_VIEWER']}, 'ldap_group_names': ['cn=a']}
+
+
+@pytest.mark.parametrize('held, declared', [
+    ({'VIEWER', 'MANAGE_SETTINGS'}, {'MANAGE_SETTINGS'}),
+    ({'VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS'}, {'MANAGE_SETTINGS'}),
+    ({'VIEWER', 'VIEW_SECURITY_PROBLEMS'}, {'VIEWER'}),
+    ({'VIEWER'}, {'VIEWER'}),
+    ({'VIEWER', 'MANAGE_SECURITY_PROBLEMS', 'LOG_VIEWER'}, {'MANAGE_SECURITY_PROBLEMS', 'LOG_VIEWER'}),
+    (set(), set()),
+])
+def test_declared_permissions_leave_out_what_the_cluster_adds_and_still_hold(held, declared):
+    assert model.declared_permissions(held) == declared
+    assert model.environment_holds(held, declared)  # what is declared is exactly what the group holds
+    if declared:  # and applied in merge mode it gives back what was held, the server's additions aside
+        planned = model.planned_rights({}, [('e', 'present', declared)], 'merge')
+        assert model.environment_holds(planned['e'], declared)
