@@ -18,6 +18,7 @@ from tests.integration.runner import VERBOSITY_ENV, _append_output_log, ansible_
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / 'playbooks'
 ENVIRONMENTS = '/api/cluster/v2/environments'
+GROUPS = '/api/v1.0/onpremise/groups'
 ANSIBLE_PLAYBOOK = str(Path(sys.executable).parent / 'ansible-playbook')
 
 # Valid under the default license (Davis data units: no customMetrics or logMonitoring quota) and the
@@ -102,7 +103,8 @@ def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(
     emulator.clear_requests()
     first = export(emulator, tmp_path / 'a.yml')
     assert recap(first)['changed'] == 1
-    assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [('GET', ENVIRONMENTS)]
+    # No group holds permissions: the groups read needs no environments listing to name them.
+    assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
     exported = yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list']
     assert len(exported) == len(FIXTURE) + 1 + 6
     assert [item['name'] for item in exported] == sorted(item['name'] for item in exported)
@@ -118,6 +120,63 @@ def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(
     assert [entry['method'] for entry in target.requests()] == ['GET']
     # Exporting an unchanged cluster again leaves the file alone.
     assert recap(export(emulator, tmp_path / 'a.yml'))['changed'] == 0
+
+
+def api_create_group(emulator, name, access_right):
+    body = dict(name=name, isClusterAdminGroup=False, accessRight=access_right)
+    answer = requests.post(emulator.url + GROUPS, json=body, timeout=10,
+                           headers={'Authorization': 'Api-Token ' + emulator.token})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def environment_id_of(emulator, name):
+    return [item['id'] for item in emulator.environments() if item['name'] == name][0]
+
+
+# A: the server adds VIEW_SECURITY_PROBLEMS next to VIEWER or not; B: the other way round.
+@pytest.mark.parametrize('implied_on_a', [True, False])
+def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator, emulator_factory, tmp_path, implied_on_a):
+    emulator.configure(implied_view_security_problems=implied_on_a)
+    seed_cluster(emulator)
+    search = environment_id_of(emulator, 'Team (Search), EU')
+    api_create_group(emulator, 'search-admins', {'VIEWER': [search], 'MANAGE_SETTINGS': [search]})
+    api_create_group(emulator, 'no-permissions', {})
+    target = emulator_factory(implied_view_security_problems=not implied_on_a)
+    emulator.clear_requests()
+    export(emulator, tmp_path / 'a.yml')
+    assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [
+        ('GET', ENVIRONMENTS), ('GET', GROUPS), ('GET', ENVIRONMENTS)]  # the groups read names the environments
+    items = yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list']
+    with_permissions = [item for item in items if 'permissions' in item]
+    # VIEWER (and VIEW_SECURITY_PROBLEMS) are the cluster's own additions: only what was granted is written.
+    assert with_permissions == [dict(with_permissions[0], environment_id=search,
+                                     permissions={'search-admins': ['MANAGE_SETTINGS']})]
+    assert list(with_permissions[0])[-1] == 'permissions'
+
+    target.clear_requests()
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    assert ('POST', GROUPS) in [(entry['method'], entry['path']) for entry in target.requests()]
+    created = [group for group in target.groups() if group['name'] == 'search-admins'][0]
+    assert created['accessRight']['MANAGE_SETTINGS'] == [search] and created['accessRight']['VIEWER'] == [search]
+    assert 'no-permissions' not in [group['name'] for group in target.groups()]  # it is on no environment item
+    export(target, tmp_path / 'b.yml')
+    assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
+
+    target.clear_requests()
+    again = apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True)
+    assert recap(again)['changed'] == 0, again.stdout[-4000:]
+    assert [(entry['method'], entry['path']) for entry in target.requests()] == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
+
+
+def test_export_groups_false_reads_and_writes_no_group(emulator, tmp_path):
+    seed_cluster(emulator, namesake=False)
+    search = environment_id_of(emulator, 'Team (Search), EU')
+    api_create_group(emulator, 'search-admins', {'MANAGE_SETTINGS': [search]})
+    emulator.clear_requests()
+    export(emulator, tmp_path / 'a.yml', '-e', 'export_groups=false')
+    assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [('GET', ENVIRONMENTS)]
+    assert 'permissions' not in (tmp_path / 'a.yml').read_text()
 
 
 def test_the_exported_file_is_the_shape_the_role_reads(emulator, tmp_path):
