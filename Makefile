@@ -23,19 +23,20 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree check emulator-tests integration test units sanity lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree check emulator-tests integration test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
 	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module), no ansible-playbook"
 	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
-	@echo "make test            check, emulator-tests, integration, sanity, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
+	@echo "make test            check, emulator-tests, integration, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           check, emulator-tests and integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
-	@echo "make lint            ansible-lint --offline --profile production"
-	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create"
+	@echo "make matrix          smoke tests and ansible-test sanity on the oldest and newest ansible-core (tests/tools/matrix.txt)"
+	@echo "make lint            ansible-lint --profile production (installs the collection itself into .ansible/)"
+	@echo "make build           ansible-galaxy collection build into $(BUILD_DIR)/, check the tarball, ansible-builder create and check the context"
 	@echo "make importer        galaxy-importer on the tarball: fails on any ERROR or WARNING line"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make verbose-secrets the same as make integration"
@@ -51,7 +52,8 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: check emulator-tests integration sanity lint build importer changelog-lint molecule docs-lint docs
+test: check emulator-tests integration sanity matrix lint build importer changelog-lint molecule docs-lint docs
+	@cat .tmp/matrix/results.txt
 	@echo "make test: all checks passed"
 
 check: venv tree
@@ -70,15 +72,24 @@ units: check emulator-tests integration
 sanity: venv
 	bash tests/tools/sanity.sh
 
-lint: venv tree
-	ansible-lint --offline --profile production
+# The oldest and the newest ansible-core (tests/tools/matrix.txt): smoke tests and sanity; MATRIX_ONLY=<name> for one.
+matrix: venv tree
+	bash tests/tools/matrix.sh
+
+# As a contributor runs it (see .ansible-lint). Without ANSIBLE_COLLECTIONS_PATH it installs the
+# collection into .ansible/ of this checkout; with it, into the user's collections folder. The daily
+# JSON schema refresh (network) is skipped in here.
+lint: venv
+	env -u ANSIBLE_COLLECTIONS_PATH ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 ansible-lint --profile production
+
+EE_DEFINITION := execution-environment/execution-environment.yml
 
 build: venv
-	cmp -s requirements.txt meta/requirements.txt || { echo "meta/requirements.txt must be a copy of requirements.txt (see meta/execution-environment.yml)" >&2; exit 1; }
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) .tmp/ee
 	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
 	bash tests/tools/check-tarball.sh $(TARBALL)
-	ansible-builder create -f meta/execution-environment.yml --context .tmp/ee > /dev/null
+	ansible-builder create -f $(EE_DEFINITION) --context .tmp/ee > /dev/null
+	python tests/tools/check-ee-context.py $(EE_DEFINITION) .tmp/ee $(TARBALL)
 	@echo "build: execution environment build context written to .tmp/ee"
 
 importer: build

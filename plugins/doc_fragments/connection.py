@@ -13,7 +13,8 @@ options:
       - Base URL of the Dynatrace Managed cluster, for example V(https://dynatrace.example.com).
       - A trailing slash, an C(/api/...) path or an C(/e/<environment-id>) path pasted by mistake is removed.
         The environment id of a pasted C(/e/<environment-id>) is used by M(clusterops.dynatrace.dynatrace_cluster_info)
-        when O(clusterops.dynatrace.dynatrace_cluster_info#module:environment_id) is not given.
+        (with its environment token) when O(clusterops.dynatrace.dynatrace_cluster_info#module:environment_id) is not
+        given.
       - Must start with V(http://) or V(https://). Plain V(http://) to a host that is not loopback sends the token
         unencrypted, and the module warns.
       - If not set, the environment variable E(DYNATRACE_URL) is used.
@@ -22,8 +23,9 @@ options:
   api_token:
     description:
       - "Dynatrace API token, sent as C(Authorization: Api-Token <token>)."
-      - Environment calls of the Cluster API v2 need a cluster token with scope C(ServiceProviderAPI), created in the
-        Cluster Management Console. The cluster version needs an environment token with scope C(DataExport).
+      - A cluster token with scope C(ServiceProviderAPI), created in the Cluster Management Console, for the Cluster
+        API (environments, version, nodes). An environment token is refused there; the collection's README lists the
+        token and scope of every module.
       - Never logged and never part of an error message.
       - If not set, the environment variable E(DYNATRACE_API_TOKEN) is used.
     type: str
@@ -39,6 +41,8 @@ options:
     description:
       - Path to a PEM file of the certificate authorities to trust for the cluster certificate, for clusters whose
         certificate is signed by an internal CA (common in air-gapped networks).
+      - If not set, the environment variable E(DYNATRACE_CA_PATH) is used (for example from the file injector of an
+        AWX credential, see the collection's AWX guide).
     type: path
   timeout:
     description:

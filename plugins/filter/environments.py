@@ -29,8 +29,8 @@ from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets impo
 # The options of dynatrace_environment an item of the role may carry (connection options are the
 # role's, not the items'; name_lookup is the role's own business).
 ITEM_OPTIONS = frozenset(('name', 'environment_id', 'state', 'enabled', 'trial', 'tags', 'quotas', 'storage',
-                          'create_token', 'update_existing', 'rename'))
-BOOLEAN_OPTIONS = ('enabled', 'trial', 'create_token', 'update_existing', 'rename')
+                          'create_token', 'update_existing', 'rename', 'allow_duplicate_name'))
+BOOLEAN_OPTIONS = ('enabled', 'trial', 'create_token', 'update_existing', 'rename', 'allow_duplicate_name')
 
 
 def _label(item):
@@ -67,13 +67,21 @@ def _normalized(where, item, errors):
     return item
 
 
+def _namesakes_allowed(item):
+    """An item that may share its name: it has its own id and says so (allow_duplicate_name)."""
+    return bool(item.get('environment_id') and item.get('allow_duplicate_name'))
+
+
 def _duplicate_errors(items):
-    """Two items of one name, or of one environment_id, can only be a mistake: name both."""
+    """Two items of one environment_id, or of one name (unless both allow it, each with its id): name both."""
     errors, seen = [], {}
     for index, item in enumerate(items):
         for key in ('name', 'environment_id'):
             value = item.get(key)
             if value is None:
+                continue
+            if key == 'name' and (key, value) in seen and _namesakes_allowed(item) \
+                    and _namesakes_allowed(items[seen[(key, value)]]):
                 continue
             if (key, value) in seen:
                 errors.append('environments_list[%d] and environments_list[%d] both declare %s %r'
@@ -155,7 +163,9 @@ def _conflict(item, matches, by_id, by_name):
         return None
     if environment_id:
         holders = by_name.get(name)
-        return name_taken(environment_id, name, [_api_shape(e) for e in holders]) if holders else None
+        if holders and not item.get('allow_duplicate_name'):
+            return name_taken(environment_id, name, [_api_shape(e) for e in holders])
+        return None
     created = by_id.get(creation_id(name))
     return renamed(name, _api_shape(created)) if created else None
 

@@ -8,12 +8,17 @@ INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection
 signatures and behaviour may change in any release without notice.
 
 What an answer means is decided here, once: a 404 is an absent environment, a 422 on
-consumption information is a DPS-licensed cluster.
+consumption information is a DPS-licensed cluster, a 400 that refuses fields names them by
+their options.
 """
 
 import re
 from urllib.parse import quote
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_cluster
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_refusals import (
+    explain_violations, needs_cluster_version,
+)
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import (
     SCOPE_ENVIRONMENT_TOKEN_MANAGEMENT, SCOPE_SERVICE_PROVIDER, DynatraceError, iter_pages,
 )
@@ -51,6 +56,18 @@ def _explain_dps(exc, params):
     if exc.status == 422 and ('includeConsumptionInfo' in params or 'includeUncachedConsumptionInfo' in params):
         exc.message = DPS_MESSAGE % exc.message
     return exc
+
+
+def _send_environment(client, method, path, params, body):
+    """POST or PUT an environment body. A 400 that refuses fields (the license or the cluster version lacks them)
+    names each by its option; when that depends on the version, one more request reads it for the message."""
+    try:
+        return client.request(method, path, params=params, json_body=body, scope=SCOPE_SERVICE_PROVIDER)
+    except DynatraceError as exc:
+        if exc.status == 400 and exc.violations:
+            version = _api_cluster.product_version_or_none(client) if needs_cluster_version(exc.violations) else None
+            exc.message = explain_violations(exc.violations, version) + '.'
+        raise
 
 
 def _check_environment(value, method, path):
@@ -135,7 +152,7 @@ def create_environment(client, body, create_token):
     Raises ResponseLostError when the outcome is unknown: the caller resolves it.
     """
     params = {'createToken': 'true'} if create_token else None
-    response = client.request('POST', ENVIRONMENTS_PATH, params=params, json_body=body, scope=SCOPE_SERVICE_PROVIDER)
+    response = _send_environment(client, 'POST', ENVIRONMENTS_PATH, params, body)
     answer = response.body if isinstance(response.body, dict) else {}
     environment_id = answer.get('id') or response.headers.get('Location', '').rstrip('/').rsplit('/', 1)[-1]
     if not environment_id:
@@ -179,8 +196,7 @@ def create_environment_with_id(client, environment_id, body, create_token):
 def put_environment(client, environment_id, body, create_token=False):
     """PUT (upsert) an environment; return (created, token_management_token or None)."""
     params = {'createToken': 'true'} if create_token else None
-    response = client.request('PUT', environment_path(environment_id), params=params, json_body=body,
-                              scope=SCOPE_SERVICE_PROVIDER)
+    response = _send_environment(client, 'PUT', environment_path(environment_id), params, body)
     token = response.body.get('tokenManagementToken') if isinstance(response.body, dict) else None
     return response.status == 201, token
 

@@ -68,6 +68,9 @@ def _item_errors(index, item, now_ms, list_name):
     where = '%s[%d] (%s)' % (list_name, index, label(item))
     if not item.get('name') and not item.get('environment_id'):
         return ['%s needs name or environment_id' % where]
+    if item.get('allow_duplicate_name') and not item.get('environment_id'):
+        return ['%s: allow_duplicate_name: true needs environment_id (the id of the second environment of the name)'
+                % where]
     errors = ['%s: %s' % (where, error) for error in validate_options(item)]
     errors.extend(_token_errors(where, item, now_ms))
     if item.get('permissions') is not None:
@@ -84,8 +87,8 @@ def list_errors(items, now_ms, list_name='environments'):
         errors.extend(_item_errors(index, item, now_ms, list_name))
         for key in ('name', 'environment_id'):
             value = item.get(key)
-            if value is None:
-                continue
+            if value is None or (key == 'name' and item.get('allow_duplicate_name')):
+                continue  # items that allow a shared name keep apart by their ids
             if (key, value) in seen:
                 errors.append('%s[%d] and %s[%d] both declare %s %r'
                               % (list_name, seen[(key, value)], list_name, index, key, value))
@@ -137,7 +140,7 @@ def plan_item(params, index):
             return Step('refused', message='environment %s does not exist; name is required to create it'
                         % environment_id)
         holders = index.by_name.get(name)
-        if holders:
+        if holders and not params.get('allow_duplicate_name'):
             return Step('refused', message=name_taken(environment_id, name, holders))
         return Step('create', environment_id=environment_id)
     matches = index.by_name.get(name, [])

@@ -32,8 +32,13 @@ def _api_limit(value):
     return None if value == UNLIMITED else value
 
 
-def _option_limit(value):
-    return UNLIMITED if value is None else value
+# The byte limits whose unlimited reads back as null on some clusters and as 0 on others (not published;
+# Dynatrace's Terraform provider treats 0 as unlimited): both read as unlimited, and 0 is refused as input.
+ZERO_IS_UNLIMITED = ('transactionStorage', 'sessionReplayStorage', 'symbolFilesFromMobileApps', 'logMonitoringStorage')
+
+
+def _option_limit(value, zero_is_unlimited=False):
+    return UNLIMITED if value is None or (zero_is_unlimited and value == 0) else value
 
 
 def limits_to_api(section, values):
@@ -49,12 +54,15 @@ def limits_to_api(section, values):
 
 
 def limits_to_options(section, api_values):
-    """The options shape of one API section (every limit the answer carries; null is unlimited)."""
+    """The options shape of one API section (every limit the answer carries; null is unlimited, and so is a byte
+    storage limit of 0)."""
     options = {}
     for option, limit in section_limits(section).items():
         settings = api_values.get(limit.api_name)
         if isinstance(settings, dict):
-            options[option] = dict((field, _option_limit(settings.get(snake_to_camel(field)))) for field in limit.fields)
+            zero_is_unlimited = limit.api_name in ZERO_IS_UNLIMITED
+            options[option] = dict((field, _option_limit(settings.get(snake_to_camel(field)), zero_is_unlimited))
+                                   for field in limit.fields)
     return options
 
 

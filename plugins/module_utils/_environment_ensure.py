@@ -39,6 +39,8 @@ def option_errors(params):
         errors.append('rename: true needs environment_id (the environment) and name (its new name)')
     if params.get('rename') and params.get('state') == 'absent':
         errors.append('rename: true does not go with state: absent')
+    if params.get('allow_duplicate_name') and not params.get('environment_id'):
+        errors.append('allow_duplicate_name: true needs environment_id (the id of the second environment of the name)')
     if params.get('name_lookup') is False and params.get('state') == 'absent':
         errors.append('name_lookup: false is for state: present only (a deletion always looks the environment up)')
     return errors
@@ -88,7 +90,7 @@ def present_by_id(client, params, check_mode, warn, flags):
         return converge(client, environment, params, check_mode)
     if not name:
         raise DynatraceError('environment %s does not exist; name is required to create it' % environment_id)
-    if params.get('name_lookup', True):
+    if params.get('name_lookup', True) and not params.get('allow_duplicate_name'):
         holders = find_by_name(client, name)
         if holders:
             raise DynatraceError(name_taken(environment_id, name, holders))

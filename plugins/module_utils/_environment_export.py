@@ -18,7 +18,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment 
 )
 
 # Keys of an exported item, in the order they are written.
-ITEM_KEYS = ('name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage')
+ITEM_KEYS = ('name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage', 'allow_duplicate_name')
 
 
 class ExportError(ValueError):
@@ -73,4 +73,10 @@ def export_environments(environments, include_ids=True):
                               'Export with ids, or rename them first.'
                               % '; '.join('%s (%s)' % (name, ', '.join(sorted(ids))) for name, ids in sorted(shared.items())))
     ordered = sorted(environments, key=lambda environment: (environment['name'], environment.get('environment_id') or ''))
-    return [export_item(environment, include_ids) for environment in ordered]
+    items = [export_item(environment, include_ids) for environment in ordered]
+    shared = _shared_names(environments) if include_ids else {}
+    for item in items:
+        if item['name'] in shared:
+            # Applied elsewhere, namesakes are created under their ids: only this explicit option allows that.
+            item['allow_duplicate_name'] = True
+    return items

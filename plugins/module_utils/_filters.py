@@ -11,14 +11,16 @@ The server's `filter` holds criteria separated by commas, all must match: name(x
 case-insensitive substring, trial(), state(), tag(a,b) any of, tag(a),tag(b) all of. What the
 grammar cannot say is checked on the answer ("client-side finishing"): an exact, case-sensitive
 name, and values holding characters the grammar cannot carry (parentheses, commas, quotes,
-backslash). Pure: no client, no request.
+backslash, tilde). Pure: no client, no request.
 """
 
 import re
 
 # The filter grammar separates criteria with commas and wraps values in parentheses; quoting is
-# undocumented, so a value must not contain these characters (quotes and backslash out of caution).
-FILTER_UNSAFE_CHARACTERS = '(),"\'\\'
+# undocumented, so a value must not contain these characters (quotes and backslash out of caution). The other
+# Dynatrace v2 filters quote values with "..." and escape with ~, and a Dynatrace-authored client sends quoted
+# values here: a server that reads ~ as an escape would look for another name, so ~ stays out too.
+FILTER_UNSAFE_CHARACTERS = '(),"\'\\~'
 
 # sort option -> the API's sort parameter
 SORTS = {

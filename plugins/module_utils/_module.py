@@ -23,7 +23,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True, fallback=(env_fallback, ['DYNATRACE_URL'])),
     api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['DYNATRACE_API_TOKEN'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['DYNATRACE_VALIDATE_CERTS'])),
-    ca_path=dict(type='path'),
+    ca_path=dict(type='path', fallback=(env_fallback, ['DYNATRACE_CA_PATH'])),
     timeout=dict(type='float', default=30),
     retries=dict(type='int', default=5),
 )
@@ -44,9 +44,10 @@ def _ansible_version():
     return __version__
 
 
-def client_from_module(module, **client_options):
+def client_from_module(module, token_option='api_token', **client_options):
     """Build a DynatraceClient from a module's connection options, or fail the module clearly.
 
+    `token_option` names the option that holds the token (a module with a second token may start from it).
     `client_options` go to DynatraceClient as they are (tests pass sleep or rand).
     """
     try:
@@ -62,7 +63,7 @@ def client_from_module(module, **client_options):
                    retries=params['retries'], warn=module.warn, ansible_version=_ansible_version())
     options.update(client_options)
     try:
-        return DynatraceClient(params['url'], params['api_token'], **options)
+        return DynatraceClient(params['url'], params[token_option], **options)
     except ConnectionOptionError as exc:
         module.fail_json(msg=str(exc))
 
@@ -72,15 +73,16 @@ def request_stats(client):
     return dict(retries=client.retry_count, waited_seconds=round(client.waited_seconds, 3))
 
 
-def run(module, logic, input_errors=None):
+def run(module, logic, input_errors=None, token_option='api_token'):
     """The main() every module shares: refuse bad input before any request, run, report.
 
     `logic(client)` returns the module result; a DynatraceError fails the module with the
-    status, method, path and constraint violations as result fields.
+    status, method, path and constraint violations as result fields. The client holds the token
+    of `token_option`.
     """
     if input_errors:
         module.fail_json(msg='Invalid input: %s' % '; '.join(input_errors), errors=list(input_errors))
-    client = client_from_module(module)
+    client = client_from_module(module, token_option)
     try:
         result = logic(client)
     except DynatraceError as exc:

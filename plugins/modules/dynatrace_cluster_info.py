@@ -9,14 +9,27 @@ module: dynatrace_cluster_info
 short_description: Read the version, the time and the nodes of a Dynatrace Managed cluster
 version_added: 1.0.0
 description:
-  - Reads the version of a Dynatrace cluster and its clock through the Environment API v1, and optionally its
-    nodes through the Cluster API v1.
+  - Reads the version and the clock of a Dynatrace Managed cluster, and optionally its nodes, each call with the token
+    of its kind. A Managed cluster has two kinds of API token and no token that is both. A cluster token
+    (O(api_token)) works on the Cluster API only (C(/api/cluster/...), C(/api/v1.0/onpremise/...)). An environment
+    token (O(environment_api_token)) works only inside its own environment (C(/e/<environment-id>/...)).
+  - With O(api_token) alone, the version comes from the Cluster API v1
+    (C(/api/v1.0/onpremise/nodeManagement/productVersion)) and the cluster clock from the HTTP C(Date) header of that
+    answer, to the second (RV(time_precision=second)).
+  - With O(environment_api_token) (and O(environment_id), or an C(/e/<environment-id>) in O(url)), the version and the
+    clock come from inside the environment, through the Environment API v1 (C(/e/<id>/api/v1/config/clusterversion)
+    and C(/e/<id>/api/v1/time)), to the millisecond (RV(time_precision=millisecond)). This is also the path of a user
+    who has no cluster token.
   - The version is returned as sent and split into its parts, so playbooks can compare it with the
     C(version) test on RV(version_info.short).
   - The clock skew, RV(time_skew_ms), is the cluster time minus the controller's clock at the midpoint of the
-    time request, so clock drift between the cluster and the controller can be caught (token expiry dates and
-    time windows depend on it).
-  - "Requests per run: 2 (version and time), 3 with O(include_nodes=true)."
+    request that read it, so clock drift between the cluster and the controller can be caught (token expiry dates
+    and time windows depend on it).
+  - A token the cluster refuses (401) or that lacks the scope (403) fails the task naming the option
+    (O(api_token) or O(environment_api_token)), the kind of token it must be and its scope.
+  - "Requests per run: with O(api_token) alone, 1 (the product version, whose C(Date) header is the clock), 2 with
+    O(include_nodes=true). With O(environment_api_token), 2 (version and time inside the environment), 3 with
+    O(include_nodes=true) (the nodes with O(api_token))."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -29,34 +42,56 @@ attributes:
     support: none
     description: Changes nothing, so there is nothing to show.
 options:
+  api_token:
+    description:
+      - "Cluster token, sent as C(Authorization: Api-Token <token>) to the Cluster API: the product version and the
+        clock, and the nodes with O(include_nodes=true). It needs the scope C(ServiceProviderAPI) and comes from the
+        Cluster Management Console (Settings, API tokens) or from C(POST /api/cluster/v2/tokens)."
+      - Not needed when O(environment_api_token) is given and O(include_nodes=false); one of the two is required.
+      - Never logged and never part of an error message.
+      - If not set, the environment variable E(DYNATRACE_API_TOKEN) is used.
+    type: str
+    required: false
+  environment_api_token:
+    description:
+      - Environment token of the environment O(environment_id) with the scope C(DataExport), for the Environment API
+        v1 inside it (C(/e/<environment-id>/api/v1/...)). It is created inside that environment (Access tokens), or
+        with C(POST /e/<environment-id>/api/v2/apiTokens) and a token-management token.
+      - When it is given, the version and the clock are read inside the environment (millisecond clock), and
+        O(api_token) is used for the nodes only.
+      - Never logged and never part of an error message.
+      - If not set, the environment variable E(DYNATRACE_ENVIRONMENT_API_TOKEN) is used.
+    type: str
   environment_id:
     description:
       - Environment whose Environment API v1 answers, on the Managed path C(<url>/e/<environment_id>/api/v1/...).
+        Needs O(environment_api_token), a token of this environment.
       - When not given, the environment id of an C(/e/<environment-id>) path pasted into O(url) is used; when O(url)
-        has none either, the URL is used as it is (C(<url>/api/v1/...)), which also serves SaaS-style
-        environment URLs.
+        has none either, O(environment_api_token) is sent to C(<url>/api/v1/...) as it is (an environment URL, for
+        example through an environment ActiveGate).
       - Pattern C([a-zA-Z0-9_-]{1,70}).
     type: str
   include_nodes:
     description:
-      - Also read the cluster nodes (Cluster API v1, C(/api/v1.0/onpremise/cluster)) into RV(nodes).
-      - This call needs a cluster token with scope C(ServiceProviderAPI), while the version needs an environment token
-        with scope C(DataExport); O(api_token) must be accepted by both.
+      - Also read the cluster nodes (Cluster API v1, C(/api/v1.0/onpremise/cluster)) into RV(nodes), with
+        O(api_token) (a cluster token with scope C(ServiceProviderAPI)).
     type: bool
     default: false
 notes:
-  - The cluster version needs an API token with scope C(DataExport); a 403 answer is reported with the missing scope.
+  - With RV(time_source=date_header) the clock is the C(Date) header of the answer. It has whole seconds, so
+    RV(time_skew_ms) may be up to 1000 ms lower than the truth; behind a reverse proxy that writes its own C(Date)
+    header it is the proxy's clock. Give O(environment_api_token) for the millisecond clock of the cluster itself.
+  - The table of which token each module of the collection needs is in the collection's README.
 seealso:
   - module: clusterops.dynatrace.dynatrace_environment_info
   - module: clusterops.dynatrace.dynatrace_environment
 '''
 
 EXAMPLES = r'''
-- name: Read the cluster version and clock
+- name: Read the cluster version and clock with the cluster token
   clusterops.dynatrace.dynatrace_cluster_info:
     url: https://dynatrace.example.com
-    api_token: "{{ vault_dynatrace_environment_token }}"
-    environment_id: 4d2a9d71-2d5b-4c2e-9d0c-1b9a7a0c1f3e
+    api_token: "{{ vault_dynatrace_cluster_token }}"
   register: cluster
 
 - name: Require a recent cluster
@@ -65,16 +100,23 @@ EXAMPLES = r'''
       - cluster.version_info.short is ansible.builtin.version('1.280', '>=')
     fail_msg: "Cluster {{ cluster.version }} is older than 1.280"
 
+- name: Read the clock to the millisecond inside one environment (an environment token with DataExport)
+  clusterops.dynatrace.dynatrace_cluster_info:
+    url: https://dynatrace.example.com
+    environment_id: 4d2a9d71-2d5b-4c2e-9d0c-1b9a7a0c1f3e
+    environment_api_token: "{{ vault_dynatrace_environment_token }}"
+  register: clock
+
 - name: Require the cluster clock to be within 30 seconds of the controller's
   ansible.builtin.assert:
     that:
-      - cluster.time_skew_ms | abs < 30000
-    fail_msg: "The cluster clock is {{ cluster.time_skew_ms }} ms off ({{ cluster.time }})"
+      - clock.time_skew_ms | abs < 30000
+    fail_msg: "The cluster clock is {{ clock.time_skew_ms }} ms off ({{ clock.time }})"
 
-- name: List the cluster nodes (the token must also be a cluster token with ServiceProviderAPI)
+- name: List the cluster nodes (the cluster token, ServiceProviderAPI)
   clusterops.dynatrace.dynatrace_cluster_info:
-    url: https://dynatrace.example.com/e/4d2a9d71-2d5b-4c2e-9d0c-1b9a7a0c1f3e
-    api_token: "{{ vault_dynatrace_token }}"
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
     include_nodes: true
   register: cluster
 
@@ -85,7 +127,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 environment_id:
-  description: The environment whose API answered (O(environment_id), else the one pasted into O(url)); null for none.
+  description:
+    - The environment whose API answered (O(environment_id), else the one pasted into O(url)). Null when the Cluster
+      API answered (O(api_token) alone) or O(url) was used as it is.
   returned: always
   type: str
   sample: 4d2a9d71-2d5b-4c2e-9d0c-1b9a7a0c1f3e
@@ -136,11 +180,26 @@ time:
   sample: "2022-02-03T19:20:04.123Z"
 time_skew_ms:
   description:
-    - The cluster time minus the controller's clock at the midpoint of the time request, in milliseconds.
-      Positive when the cluster clock is ahead. The precision is about half the request's round trip.
+    - The cluster time minus the controller's clock at the midpoint of the request that read it, in milliseconds.
+      Positive when the cluster clock is ahead. The precision is about half the request's round trip, and with
+      RV(time_precision=second) up to 1000 ms more (the clock is read in whole seconds).
   returned: always
   type: int
   sample: 12
+time_precision:
+  description:
+    - V(millisecond) when the clock came from C(/e/<id>/api/v1/time) (O(environment_api_token)), V(second) when it came
+      from the C(Date) header of the Cluster API's answer (O(api_token) alone).
+  returned: always
+  type: str
+  sample: second
+time_source:
+  description:
+    - V(environment_time_api) (C(GET /e/<id>/api/v1/time)) or V(date_header) (the HTTP C(Date) header of
+      C(GET /api/v1.0/onpremise/nodeManagement/productVersion)).
+  returned: always
+  type: str
+  sample: date_header
 nodes:
   description: The cluster nodes, with snake_case keys.
   returned: when O(include_nodes=true)
@@ -163,24 +222,36 @@ waited_seconds:
   sample: 0.0
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._cluster_info import cluster_info, validate_cluster_info_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._cluster_info import (
+    cluster_info, primary_token_option, token_clients, validate_cluster_info_options,
+)
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
 
 
 def argument_spec():
-    return connection_argument_spec(
+    spec = connection_argument_spec(
         environment_id=dict(type='str'),
+        environment_api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['DYNATRACE_ENVIRONMENT_API_TOKEN'])),
         include_nodes=dict(type='bool', default=False),
     )
+    # An environment-only user has no cluster token: one of the two tokens is enough (required_one_of).
+    spec['api_token']['required'] = False
+    return spec
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run(module, lambda client: cluster_info(client, environment_id=module.params['environment_id'],
-                                            include_nodes=module.params['include_nodes']),
-        input_errors=validate_cluster_info_options(module.params))
+    module = AnsibleModule(argument_spec=argument_spec(), required_one_of=[('api_token', 'environment_api_token')],
+                           supports_check_mode=True)
+    params = module.params
+
+    def logic(client):
+        cluster, environment = token_clients(client, params)
+        return cluster_info(cluster, environment, environment_id=params['environment_id'],
+                            include_nodes=params['include_nodes'])
+
+    run(module, logic, input_errors=validate_cluster_info_options(params), token_option=primary_token_option(params))
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Makes one Dynatrace Managed environment (tenant) look the way the task says, through the Cluster API v2.
   - Finds the environment by its exact, case-sensitive O(name) (all pages of the listing are read; a name with
-    parentheses, commas or quotes is found too) or by O(environment_id).
+    parentheses, commas, quotes or a tilde is found too) or by O(environment_id).
   - By default it creates the environment with its quotas and storage limits only when it is absent and never
     touches an existing one; differences are reported in RV(drift). With O(update_existing=true) it brings tags,
     trial, state, quotas and storage to the declared values.
@@ -98,7 +98,7 @@ options:
         a limit left out of a sent quota to unlimited.
       - Quotas do not exist on clusters with Dynatrace Platform Subscription (DPS) licensing, and some quotas are
         refused when the license lacks the feature (DEM, Synthetic, Log Monitoring). The module then fails and names
-        every refused field; it never drops a field silently.
+        every refused field by its option; it never drops a field silently.
       - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
         64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
     type: dict
@@ -173,6 +173,10 @@ options:
       - A setting that is omitted or null is not managed and keeps its current value (on creation, the cluster's default).
       - A value that is not a dict of known entries, each a dict of its limits, and a limit above the largest
         64-bit integer (9223372036854775807), fail before any request with a message naming the option path.
+      - The cluster version decides which settings exist. From Cluster API 1.326 on there is no Log Monitoring storage
+        (C(log_monitoring_retention), C(log_monitoring_storage)); older clusters have no
+        C(rum_non_aggregated_data_retention). A setting the cluster lacks fails the task naming the option and the
+        cluster version, which one more request reads after the refusal.
     type: dict
     suboptions:
       transaction_storage:
@@ -180,28 +184,36 @@ options:
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       session_replay_storage:
         description: Session replay storage.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       symbol_files_from_mobile_apps:
         description: Storage of symbol files from mobile apps.
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       log_monitoring_storage:
         description: Log monitoring storage (needs Log Monitoring on the license and cluster).
         type: dict
         suboptions:
           max_limit:
-            description: Bytes, 0 or more, or V(unlimited).
+            description:
+              - Bytes, 1 or more, or V(unlimited).
+              - 0 is refused because some clusters report an unlimited limit as 0, so 0 cannot be told from V(unlimited).
             type: raw
       service_request_level_retention:
         description: Retention of service request level data.
@@ -291,6 +303,15 @@ options:
         to O(name) (with O(update_existing=true); otherwise the new name is reported in RV(drift)). Fails when another
         environment already carries O(name).
       - V(false) (the default) fails instead, naming both, before any write.
+    type: bool
+    default: false
+  allow_duplicate_name:
+    description:
+      - With O(environment_id), V(true) creates that environment even when another environment already carries
+        O(name), making a second environment of the name (as a copy of a cluster whose environments share a name
+        needs; the export of the environments role sets it on such items).
+      - V(false) (the default) fails before any write instead, naming the environment that carries the name.
+      - Only with O(environment_id) - without one, a second environment of a name could not be told apart.
     type: bool
     default: false
   name_lookup:
@@ -476,6 +497,7 @@ def argument_spec():
         create_token=dict(type='bool', default=True),
         update_existing=dict(type='bool', default=False),
         rename=dict(type='bool', default=False),
+        allow_duplicate_name=dict(type='bool', default=False),
         name_lookup=dict(type='bool', default=True),
     )
 

@@ -13,13 +13,18 @@ description:
     O(environment_id).
   - Every page of the listing is read, never only the first one. The filters are translated to the server's filter
     grammar; what the grammar cannot express (an exact, case-sensitive name, values holding parentheses, commas,
-    quotes or a backslash) is filtered on a safe part by the server and finished on the controller.
+    quotes, a backslash or a tilde) is filtered on a safe part by the server and finished on the controller.
   - Each environment is returned with the keys M(clusterops.dynatrace.dynatrace_environment) accepts
     (C(environment_id), C(name), C(enabled), C(trial), C(tags), and C(quotas) and C(storage) when asked), so a
     listing can be fed back as input, for example to copy the environments of one cluster to another.
   - "Requests per run: one per O(page_size) matching environments (with the default of 1000, a cluster of
     2500 environments costs 3 requests, and a filter that matches 10 environments costs 1). With O(environment_id),
     exactly 1 request."
+  - "With O(include_consumption), O(uncached_consumption) or O(include_storage) on a listing longer than one page:
+    whether the cluster's C(nextPageKey) keeps asking for quotas and storage is not published, and no other
+    parameter may be sent next to it. When a later page comes without them, each environment of that page is read
+    on its own with them (one more request per environment, only then), so every environment has what was asked
+    for; an environment deleted in the meantime is left out."
   - Every option is checked before the first request, and the error names the option and the rule.
 author:
   - ClusterOps platform engineering (@clusterops)
@@ -37,13 +42,13 @@ options:
     description:
       - Only the environments whose name is exactly this, compared case-sensitively. Several environments may carry
         the same name; all of them are returned.
-      - The server filters on the longest part of the name without parentheses, commas, quotes or backslash (its
+      - The server filters on the longest part of the name without parentheses, commas, quotes, backslash or tilde (its
         filter is a case-insensitive substring), and the exact comparison is done on the controller.
     type: str
   name_contains:
     description:
       - Only the environments whose name contains this text, case-insensitively (the server filter "name(text)").
-      - A value with parentheses, commas, quotes, a backslash or leading or trailing blanks is filtered on its
+      - A value with parentheses, commas, quotes, a backslash, a tilde or leading or trailing blanks is filtered on its
         longest safe part by the server and checked as a case-insensitive substring on the controller.
     type: str
   environment_id:
@@ -55,7 +60,7 @@ options:
   tags:
     description:
       - Only the environments that carry every one of these tags (server filter "tag(a),tag(b)").
-      - A tag holding parentheses, commas, quotes, a backslash or leading or trailing blanks is left out of the
+      - A tag holding parentheses, commas, quotes, a backslash, a tilde or leading or trailing blanks is left out of the
         server filter and checked on the controller (exact membership).
     type: list
     elements: str

@@ -98,6 +98,12 @@ options:
         description: As O(clusterops.dynatrace.dynatrace_environment#module:rename).
         type: bool
         default: false
+      allow_duplicate_name:
+        description:
+          - As O(clusterops.dynatrace.dynatrace_environment#module:allow_duplicate_name). Two items that both set it
+            may share a name, each with its own O(environments[].environment_id).
+        type: bool
+        default: false
       api_tokens:
         description:
           - API tokens inside the environment, each made to exist by name. A token whose file
@@ -235,6 +241,7 @@ ITEM_SPEC = dict(
     enabled=dict(type='bool'), trial=dict(type='bool'), tags=dict(type='list', elements='str'),
     quotas=section_argument_spec(), storage=section_argument_spec(),
     create_token=dict(type='bool', default=True), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
+    allow_duplicate_name=dict(type='bool', default=False),
     api_tokens=dict(type='list', elements='dict', options=TOKEN_SPEC, no_log=False),
     permissions=dict(type='dict'),
 )

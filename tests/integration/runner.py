@@ -14,6 +14,9 @@ callback each task of the collection's modules therefore registers its result (u
 or one given here) and a debug task after it shows that variable; the runner puts the registered result in place
 of a censored one (the entry gets `censored: True` and the displayed result under `displayed`) and drops the
 debug entries, so tests read what a playbook would register.
+
+Other ansible-core versions (tests/tools/matrix.sh): CLUSTEROPS_TEST_ANSIBLE_BIN=<venv>/bin runs ansible-playbook from
+that folder and the modules with its python; the emulator and pytest stay on the interpreter running the tests.
 """
 
 import json
@@ -30,6 +33,14 @@ COLLECTION_PREFIX = 'clusterops.dynatrace.'
 REGISTERED_PREFIX = '__registered result: '
 VERBOSITY_ENV = 'CLUSTEROPS_TEST_VERBOSITY'
 OUTPUT_LOG_ENV = 'CLUSTEROPS_TEST_OUTPUT_LOG'
+ANSIBLE_BIN = Path(os.environ.get('CLUSTEROPS_TEST_ANSIBLE_BIN') or Path(sys.executable).parent)
+# The modules run on the interpreter next to ansible-playbook (it has `requests`).
+MODULE_PYTHON = str(ANSIBLE_BIN / 'python')
+
+
+def ansible_command(name):
+    """The path of an Ansible command line tool (ansible-playbook, ansible-galaxy) of the ansible-core under test."""
+    return str(ANSIBLE_BIN / name)
 
 
 class PlaybookRun:
@@ -67,7 +78,7 @@ def ansible_env(emulator=None, extra_env=None, stdout_callback='json_lines'):
         'ANSIBLE_HOST_KEY_CHECKING': '0',
         'ANSIBLE_LOCALHOST_WARNING': '0',
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_PYTHON_INTERPRETER': MODULE_PYTHON,
     })
     if emulator is not None:
         env['DYNATRACE_URL'] = emulator.url
@@ -137,7 +148,7 @@ def run_plays(plays, emulator=None, check=False, diff=False, extra_env=None, ver
     with tempfile.TemporaryDirectory(prefix='clusterops-play-') as workdir:
         playbook = Path(workdir) / 'play.yml'
         playbook.write_text(yaml.safe_dump(plays, sort_keys=False))
-        command = [str(Path(sys.executable).parent / 'ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
+        command = [ansible_command('ansible-playbook'), '-i', inventory, '-c', 'local', str(playbook)]
         command += ['--check'] if check else []
         command += ['--diff'] if diff else []
         command += ['-' + 'v' * verbosity] if verbosity else []

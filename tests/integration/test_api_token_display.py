@@ -5,15 +5,13 @@ tokens (later tasks store them in files, which is where this test reads them fro
 test_secret_display.py, for the token modules.
 """
 
-import os
 import re
 
 import pytest
 
-from tests.integration.runner import VERBOSITY_ENV, run_plays
+from tests.integration.runner import run_plays
 from tests.integration.secret_scan import find_leaks
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get(VERBOSITY_ENV)), reason='runs at its own verbosities')
 
 TOKEN_SHAPE = re.compile(r'^dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}$')
 MODULE = 'clusterops.dynatrace.dynatrace_api_token'

@@ -89,7 +89,7 @@ BAD_INPUT = [
     (dict(name='t', storage={'session_replay_retention': 35}),
      'storage.session_replay_retention must be a dict of max_limit_in_days, got int 35'),
     # storage: bytes
-    (storage_limit('transaction_storage', -1), 'storage.transaction_storage.max_limit must be at least 0, got -1'),
+    (storage_limit('transaction_storage', -1), 'storage.transaction_storage.max_limit must be at least 1, got -1'),
     (storage_limit('log_monitoring_storage', '1 GB'), "storage.log_monitoring_storage.max_limit must be an integer or 'unlimited'"),
     # storage: retention bounds
     (retention('service_request_level_retention', 0), 'storage.service_request_level_retention.max_limit_in_days must be between 1 and 365, got 0'),

@@ -127,7 +127,10 @@ def test_the_exported_file_is_the_shape_the_role_reads(emulator, tmp_path):
     assert text.startswith('---\n# Environments of a Dynatrace Managed cluster')
     items = yaml.safe_load(text)['environments_list']
     payments = [item for item in items if item['name'] == 'team-payments' and 'stage:prod' in item['tags']][0]
-    assert list(payments) == ['name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage']
+    # It shares its name with another environment: the explicit option lets the role create both elsewhere.
+    assert list(payments) == ['name', 'environment_id', 'enabled', 'trial', 'tags', 'quotas', 'storage',
+                              'allow_duplicate_name']
+    assert payments['allow_duplicate_name'] is True
     assert payments['tags'] == ['department:finance', 'stage:prod']
     assert payments['quotas'] == {
         'host_units': {'max_limit': 50}, 'dem_units': {'monthly_limit': 2000, 'annual_limit': 'unlimited'},

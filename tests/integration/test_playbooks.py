@@ -1,16 +1,15 @@
 """The playbooks shipped in playbooks/ run as they are against the emulator."""
 
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.integration.runner import ansible_env
+from tests.integration.runner import ansible_command, ansible_env
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / 'playbooks'
 
 
 def test_lifecycle_playbook_creates_reruns_updates_and_deletes(emulator):
-    completed = subprocess.run([str(Path(sys.executable).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+    completed = subprocess.run([ansible_command('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                                 str(PLAYBOOKS / 'lifecycle.yml')], capture_output=True, text=True, timeout=300,
                                check=False, env=ansible_env(emulator, stdout_callback='default'))
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
@@ -21,7 +20,7 @@ def test_lifecycle_playbook_creates_reruns_updates_and_deletes(emulator):
 
 
 def run_onboarding(emulator, token_dir):
-    return subprocess.run([str(Path(sys.executable).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+    return subprocess.run([ansible_command('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                            str(PLAYBOOKS / 'onboard-team.yml'), '-e', 'onboard_token_dir=%s' % token_dir],
                           capture_output=True, text=True, timeout=300, check=False,
                           env=ansible_env(emulator, stdout_callback='default'))

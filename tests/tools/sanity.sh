@@ -9,11 +9,12 @@
 # - --venv: ansible-test creates its own venvs (from PyPI) for every Python
 #   version it supports that is installed on this machine.
 #
-# Extra arguments are passed to `ansible-test sanity` (e.g. --test pylint).
+# Extra arguments are passed to `ansible-test sanity` (e.g. --test pylint, --python 3.10).
+# SANITY_VENV_BIN=<venv>/bin runs the ansible-test of another venv (tests/tools/matrix.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-venv_bin=$root/.venv/bin
+venv_bin=${SANITY_VENV_BIN:-$root/.venv/bin}
 copy=$root/.tmp/ansible-test/ansible_collections/clusterops/dynatrace
 
 if compgen -G 'tests/sanity/ignore-*.txt' > /dev/null; then

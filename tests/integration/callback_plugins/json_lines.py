@@ -21,12 +21,20 @@ class CallbackModule(CallbackBase):
     CALLBACK_TYPE = 'stdout'
     CALLBACK_NAME = 'json_lines'
 
+    @staticmethod
+    def _parts(result):
+        """(host, result dict): public attributes since ansible-core 2.19, private ones before (tests/tools/matrix.sh)."""
+        host = getattr(result, 'host', None) or result._host  # pylint: disable=protected-access
+        payload = getattr(result, 'result', None)
+        return host, (result._result if payload is None else payload)  # pylint: disable=protected-access
+
     def _emit(self, status, result):
-        line = dict(task=result.task_name, host=result.host.get_name(), status=status, result=result.result)
+        host, payload = self._parts(result)
+        line = dict(task=result.task_name, host=host.get_name(), status=status, result=payload)
         self._display.display('TASK_RESULT ' + json.dumps(line, default=str, sort_keys=True))
 
     def v2_runner_on_ok(self, result):
-        self._emit('changed' if result.result.get('changed') else 'ok', result)
+        self._emit('changed' if self._parts(result)[1].get('changed') else 'ok', result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         self._emit('failed', result)

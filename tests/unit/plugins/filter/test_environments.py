@@ -157,7 +157,7 @@ def test_ambiguous_name_is_left_to_the_module():
     ([{'name': 'a', 'quotas': {'host_units': 5}}], '(a): quotas.host_units must be a dict of max_limit, got int 5'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 2 ** 63}}}], 'must be at most 9223372036854775807'),
     ([{'name': 'a', 'quotas': {'host_units': {'monthly_limit': 1}}}], 'quotas.host_units accepts only max_limit'),
-    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 0'),
+    ([{'name': 'a', 'storage': {'transaction_storage': {'max_limit': -1}}}], 'must be at least 1'),
     ([{'name': 'a', 'quotas': {'host_units': {'max_limit': 'lots'}}}], "must be an integer or 'unlimited'"),
     ([{'name': 'a'}, {'name': 'a'}], "environments_list[0] and environments_list[1] both declare name 'a'"),
     ([{'name': 'a', 'environment_id': 'x'}, {'name': 'a', 'environment_id': 'y'}],
@@ -238,3 +238,16 @@ def test_failures_never_repeat_a_token_a_message_quotes():
     failures = environments_failures(results)
     assert failures == {'broken': 'HTTP 201: not JSON: {"tokenManagementToken": "dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****',
                         'echo': 'HTTP 500: header Api-Token dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.**** and the secret ****'}
+
+
+def test_namesakes_are_allowed_only_explicitly_and_each_by_its_own_id():
+    namesakes = [{'name': 'twin', 'environment_id': 'twin-1', 'allow_duplicate_name': True},
+                 {'name': 'twin', 'environment_id': 'twin-2', 'allow_duplicate_name': 'yes'}]
+    plan = environments_plan(namesakes, [])
+    assert [item['environment_id'] for item in plan['create']] == ['twin-1', 'twin-2'] and plan['conflicts'] == {}
+    plan = environments_plan(namesakes[1:], [existing('twin', 'twin-1')])
+    assert names(plan['create']) == ['twin'] and plan['conflicts'] == {}
+    for declared in ([dict(namesakes[0]), dict(namesakes[1], allow_duplicate_name=False)],
+                     [dict(namesakes[0]), {'name': 'twin', 'allow_duplicate_name': True}]):
+        with pytest.raises(AnsibleFilterError, match="both declare name 'twin'"):
+            environments_plan(declared, [])

@@ -20,7 +20,9 @@ def test_sorted_by_name_then_id_with_stable_keys_and_limits():
     assert items[2] == {'name': 'beta', 'environment_id': 'b2', 'enabled': False, 'trial': True, 'tags': ['a', 'z'],
                         'quotas': {'host_units': {'max_limit': 'unlimited'},
                                    'dem_units': {'monthly_limit': 5, 'annual_limit': 'unlimited'}},
-                        'storage': {'user_actions_per_minute': {'max_limit': 3500}}}
+                        'storage': {'user_actions_per_minute': {'max_limit': 3500}},
+                        'allow_duplicate_name': True}  # beta is shared: the role may create both, each by its id
+    assert 'allow_duplicate_name' not in items[0] and items[1]['allow_duplicate_name'] is True
     assert list(items[2]['quotas']) == ['host_units', 'dem_units']  # the LIMITS table's order, not the input's
     assert list(items[2]['quotas']['dem_units']) == ['monthly_limit', 'annual_limit']
     assert 'quotas' not in items[0]  # the listing did not carry them

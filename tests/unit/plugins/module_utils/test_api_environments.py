@@ -239,3 +239,35 @@ def test_a_mint_answer_without_a_token_is_a_clear_error(body):
     client, dummy, dummy2 = make_client([ok(body, 201)])
     with pytest.raises(DynatraceError, match='carries no token'):
         api.mint_token_management_token(client, 'e', 'ansible', 60)
+
+
+# ------------------------------------------------------------------------------------------------
+# Fields the license or the cluster version refuse, named by their options
+
+REFUSED = ('{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": [{"path": '
+           '"storage.logMonitoringRetention", "message": "Unrecognized field, not marked as ignorable.", '
+           '"parameterLocation": "PAYLOAD_BODY", "location": null}]}}')
+LICENSE = ('{"error": {"code": 400, "message": "Constraints violated.", "constraintViolations": [{"path": '
+           '"quotas.customMetrics", "message": "Cannot set Custom metrics quota as Custom metrics are not allowed for this '
+           'license.", "parameterLocation": "PAYLOAD_BODY", "location": null}]}}')
+
+
+def test_a_create_refused_for_a_field_of_another_cluster_version_names_the_option_and_the_version():
+    client, dummy, dummy2 = make_client([FakeResponse(400, REFUSED), ok('{"productVersion": "1.330.18.20251103-101516"}')])
+    with pytest.raises(DynatraceError) as caught:
+        api.create_environment(client, {'name': 'x', 'storage': {'logMonitoringRetention': {'maxLimitInDays': 30}}}, False)
+    assert str(caught.value).startswith(
+        'POST /api/cluster/v2/environments failed with HTTP 400: the cluster refused the environment: '
+        'storage.log_monitoring_retention: this cluster (1.330) no longer has Log Monitoring storage settings')
+    assert caught.value.violations == [('storage.logMonitoringRetention', 'Unrecognized field, not marked as ignorable.')]
+    assert [call['method'] for call in client.session.calls] == ['POST', 'GET']
+
+
+def test_a_license_refusal_costs_no_version_request_and_an_unreadable_version_is_left_out():
+    client, dummy, dummy2 = make_client([FakeResponse(400, LICENSE)])
+    with pytest.raises(DynatraceError, match="quotas.custom_metrics: the cluster's license does not allow it"):
+        api.put_environment(client, 'e1', {'name': 'x', 'quotas': {'customMetrics': {'maxLimit': 5}}})
+    assert len(client.session.calls) == 1
+    client, dummy, dummy2 = make_client([FakeResponse(400, REFUSED), FakeResponse(403, '{}')])
+    with pytest.raises(DynatraceError, match=r'log_monitoring_retention: this cluster no longer has'):
+        api.put_environment(client, 'e1', {'name': 'x'})

@@ -104,6 +104,10 @@ def test_create_body_from_the_seed_example():
      'storage.log_monitoring_retention.max_limit_in_days must be between 5 and 90, got 4'),
     (dict(storage=dict(transaction_traffic_quota=dict(max_limit=99))),
      'storage.transaction_traffic_quota.max_limit must be between 100 and 100000, got 99'),
+    (dict(storage=dict(transaction_storage=dict(max_limit=0))),
+     'storage.transaction_storage.max_limit must be at least 1, got 0'),
+    (dict(storage=dict(log_monitoring_storage=dict(max_limit='0'))),
+     'storage.log_monitoring_storage.max_limit must be at least 1, got 0'),
     (dict(storage=dict(user_actions_per_minute=dict(max_limit=0))),
      'storage.user_actions_per_minute.max_limit must be between 1 and 2147483646, got 0'),
     (dict(storage=dict(session_replay_retention=dict(max_limit_in_days='unlimited'))),
@@ -194,3 +198,33 @@ def test_update_body_for_storage_and_state():
     body = env.update_body(SEED_LIST_ENVIRONMENT, params, changes)
     assert body['state'] == 'DISABLED' and 'quotas' not in body
     assert body['storage'] == {'serviceRequestLevelRetention': {'maxLimitInDays': 90}}
+
+
+@pytest.mark.parametrize('reading', [None, 0])
+def test_an_unlimited_byte_limit_reads_as_unlimited_whether_null_or_0(reading):
+    environment = dict(SEED_LIST_ENVIRONMENT, storage={
+        'transactionStorage': {'maxLimit': reading}, 'sessionReplayStorage': {'maxLimit': 2048},
+        'symbolFilesFromMobileApps': {'maxLimit': reading}, 'serviceRequestLevelRetention': {'maxLimitInDays': 35}})
+    options = env.api_to_options(environment)
+    assert options['storage']['transaction_storage'] == {'max_limit': 'unlimited'}
+    assert options['storage']['symbol_files_from_mobile_apps'] == {'max_limit': 'unlimited'}
+    assert options['storage']['session_replay_storage'] == {'max_limit': 2048}
+    params = dict(name='AndroidApps', storage=dict(transaction_storage=dict(max_limit='unlimited'),
+                                                   session_replay_storage=dict(max_limit=2048)))
+    assert env.environment_differences(params, options) == {}
+    # A change of a byte limit sends null for unlimited, never 0.
+    params['storage']['transaction_storage'] = dict(max_limit=4096)
+    changes = env.environment_differences(params, options)
+    assert changes == {'storage.transaction_storage.max_limit': {'current': 'unlimited', 'desired': 4096}}
+    params['storage'] = dict(symbol_files_from_mobile_apps=dict(max_limit='unlimited'), transaction_storage=dict(max_limit=1))
+    body = env.update_body(environment, params, env.environment_differences(params, options))
+    assert body['storage'] == {'transactionStorage': {'maxLimit': 1}}
+
+
+def test_only_byte_storage_limits_read_0_as_unlimited():
+    # A quota of 0 is a real limit (quotas read unlimited as null, documented); so is a retention.
+    environment = dict(SEED_LIST_ENVIRONMENT, quotas={'hostUnits': {'maxLimit': 0}},
+                       storage={'serviceRequestLevelRetention': {'maxLimitInDays': 0}})
+    options = env.api_to_options(environment)
+    assert options['quotas']['host_units'] == {'max_limit': 0}
+    assert options['storage']['service_request_level_retention'] == {'max_limit_in_days': 0}

@@ -30,6 +30,17 @@ def test_name_with_unsafe_characters_sends_the_longest_safe_part():
     assert built.criteria == [('name', 'Team (Payments), EU')]
 
 
+@pytest.mark.parametrize('name', ['team~a', 'a~~b', '~"x"~', 'x~(y),z', 'ops "blue"~1', 'ünïcode~名前', 'a%2Cb~c'])
+def test_a_name_with_a_tilde_is_never_sent_with_it_and_is_found_exactly(name):
+    # Other Dynatrace filters read ~ as an escape: a server doing so here would look for another name.
+    built = query.build_query(dict(name=name))
+    assert '~' not in (built.filter_expression or '')
+    sent = built.filter_expression[len('name('):-1] if built.filter_expression else ''
+    assert sent.casefold() in name.casefold()
+    others = [env(name + ' copy'), env(name.upper()), env(name.replace('~', ''))]
+    assert query.finish([env(name)] + others, built.criteria) == [env(name)]
+
+
 def test_name_without_any_safe_part_is_only_checked_client_side():
     built = query.build_query(dict(name='(),'))
     assert built.filter_expression is None
@@ -43,7 +54,7 @@ def test_safe_name_contains_is_left_to_the_server():
 
 @pytest.mark.parametrize('value, sent', [
     ('a(b', 'name(a)'), ("o'neil", 'name(neil)'), ('x,yz', 'name(yz)'), ('back\\slash', 'name(slash)'),
-    (' prod', 'name(prod)'), ('"', None),
+    (' prod', 'name(prod)'), ('"', None), ('team~payments', 'name(payments)'), ('~', None),
 ])
 def test_unsafe_name_contains_filters_on_the_safe_part_and_finishes_client_side(value, sent):
     built = query.build_query(dict(name_contains=value))

@@ -135,37 +135,59 @@ class FakeEnvironmentsApi:
 
 
 class FakeClusterApi:
-    """Stands in for _api_cluster: fixed answers, every call recorded in `calls`."""
+    """Stands in for _api_cluster: fixed answers, every call recorded in `calls` as (call, token, *arguments).
 
-    def __init__(self, version='1.236.0.20220203-192004', cluster_ms=1643916004123, local_ms=1643916000000, nodes=None):
-        self.version, self.cluster_ms, self.local_ms = version, cluster_ms, local_ms
+    `token` is the token of the client the call used (StubClient.token, or the Authorization header of a
+    DynatraceClient), so tests see which kind of token each call was sent with. `errors` maps a call name
+    ('product_version', 'version', 'time', 'nodes') to the DynatraceError it raises.
+    """
+
+    def __init__(self, version='1.236.0.20220203-192004', cluster_ms=1643916004123, local_ms=1643916000000, nodes=None,
+                 date_ms=1643916004000, errors=None):
+        self.version, self.cluster_ms, self.local_ms, self.date_ms = version, cluster_ms, local_ms, date_ms
         self.nodes = nodes or [{'id': 1, 'clusterMemberAddress': '10.0.0.1', 'operationState': 'RUNNING',
                                 'buildVersion': '1.236'}]
+        self.errors = dict(errors or {})
         self.calls = []
 
     def install(self, monkeypatch):
-        for name in ('get_cluster_version', 'get_cluster_time', 'get_cluster_nodes'):
+        for name in ('get_product_version', 'get_cluster_version', 'get_cluster_time', 'get_cluster_nodes'):
             monkeypatch.setattr(_api_cluster, name, getattr(self, name))
         return self
 
+    def _call(self, name, client, *args):
+        token = getattr(client, 'token', None) or client.session.headers['Authorization'].split(' ', 1)[1]
+        self.calls.append((name, token) + args)
+        if name in self.errors:
+            raise self.errors[name]
+
+    def get_product_version(self, client):
+        self._call('product_version', client)
+        return self.version, self.date_ms, self.local_ms
+
     def get_cluster_version(self, client, environment_id=None):
-        self.calls.append(('version', environment_id))
+        self._call('version', client, environment_id)
         return self.version
 
     def get_cluster_time(self, client, environment_id=None):
-        self.calls.append(('time', environment_id))
+        self._call('time', client, environment_id)
         return self.cluster_ms, self.local_ms
 
     def get_cluster_nodes(self, client):
-        self.calls.append(('nodes',))
+        self._call('nodes', client)
         return self.nodes
 
 
 class StubClient:
-    """A client for logic called directly: the fake APIs never use it beyond url_environment_id."""
+    """A client for logic called directly: the fake APIs use only url_environment_id, token and with_token."""
 
-    def __init__(self, url_environment_id=None):
+    def __init__(self, url_environment_id=None, token='cluster-token'):
         self.url_environment_id = url_environment_id
+        self.token = token
+
+    def with_token(self, token):
+        # Like DynatraceClient.with_token: the new client knows the cluster address, not a pasted /e/<id>.
+        return StubClient(None, token)
 
 
 __all__ = ('DynatraceError', 'FakeClusterApi', 'FakeEnvironmentsApi', 'StubClient', 'environment', 'run_main')

@@ -193,8 +193,6 @@ def test_quotas_and_storage_are_plain_dicts_checked_by_the_module():
     assert spec['quotas'] == {'type': 'dict'} and spec['storage'] == {'type': 'dict'}
 
 
-
-
 # ------------------------------------------------------------------------------------------------
 # main(), path by path, with the request budget of the module documentation ("Requests per run")
 
@@ -313,3 +311,12 @@ def test_an_api_error_fails_with_its_status_and_violations(monkeypatch):
     result, dummy = run_main(monkeypatch, module, dict(name='team'))
     assert result['failed'] is True and result['status'] == 400
     assert result['constraint_violations'] == [dict(path='quotas.demUnits', message='Cannot set DEM units quota.')]
+
+
+def test_allow_duplicate_name_creates_a_namesake_by_its_id_only(monkeypatch):
+    api = FakeEnvironmentsApi([environment('team', 'first')]).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', environment_id='second', allow_duplicate_name=True))
+    assert result['changed'] and [call[0] for call in api.calls] == ['get', 'put']
+    assert sorted(item['id'] for item in api.environments if item['name'] == 'team') == ['first', 'second']
+    result, dummy = run_main(monkeypatch, module, dict(name='team', allow_duplicate_name=True))
+    assert result['failed'] and 'allow_duplicate_name: true needs environment_id' in result['msg']
