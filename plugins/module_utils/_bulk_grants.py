@@ -43,8 +43,8 @@ def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1):
     for name, outcome in zip(names, run_jobs(jobs, parallel)):
         for environment_id, dummy in by_group[name]:
             if outcome.failed:
-                per_environment[environment_id].append(dict(group=name, changed=False, failed=True,
-                                                             msg='group %s: %s' % (name, outcome.error)))
+                failure = dict(group=name, changed=False, failed=True, msg='group %s: %s' % (name, outcome.error))
+                per_environment[environment_id].append(failure)
             else:
                 per_environment[environment_id].append(outcome.value[environment_id])
     return per_environment

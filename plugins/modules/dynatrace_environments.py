@@ -87,7 +87,7 @@ options:
         type: dict
       create_token:
         description:
-          - Return the new environment's token-management token in RV(outcomes[].token_management_token) and
+          - Return the new environment's token-management token in C(token_management_token) of its entry in RV(outcomes) and
             RV(created). An item with O(environments[].api_tokens) asks for it anyway, to create those tokens.
         type: bool
         default: true
@@ -242,7 +242,7 @@ ITEM_SPEC = dict(
     quotas=section_argument_spec(), storage=section_argument_spec(),
     create_token=dict(type='bool', default=True), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
     allow_duplicate_name=dict(type='bool', default=False),
-    api_tokens=dict(type='list', elements='dict', options=TOKEN_SPEC),
+    api_tokens=dict(type='list', elements='dict', options=TOKEN_SPEC, no_log=False),
     permissions=dict(type='dict'),
 )
 
