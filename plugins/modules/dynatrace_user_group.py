@@ -121,7 +121,7 @@ EXAMPLES = r'''
     url: https://dynatrace.example.com
     api_token: "{{ vault_dynatrace_cluster_token }}"
     name: team-payments
-    ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+    ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
     permissions:
       - environment: payments-prod
         permissions: [VIEWER, MANAGE_SETTINGS]
@@ -184,7 +184,7 @@ group:
     permissions:
       - environment: payments-prod
         permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
-    ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+    ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
     sso_group_names: []
 diff:
   description: The permissions of each changed environment by name, and changed name lists, before and after.

@@ -85,7 +85,7 @@ groups:
       permissions:
         - environment: payments-prod
           permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
-      ldap_group_names: [cn=payments,ou=groups,dc=example,dc=com]
+      ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
       sso_group_names: []
 group_details:
   description:
