@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: dynatrace_environments
 short_description: A whole list of Dynatrace Managed environments, their API tokens and group permissions in one task
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Makes every environment of O(environments) look the way its item says, with the rules of
     M(clusterops.dynatrace.dynatrace_environment) (creation under the id derived from the name, so no timing makes a
