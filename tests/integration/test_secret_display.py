@@ -189,7 +189,7 @@ def test_the_scan_finds_a_token_that_a_task_displays(emulator, tmp_path):
     play = dict(hosts='localhost', gather_facts=False, tasks=tasks,
                 vars={'out_dir': str(tmp_path)},
                 module_defaults={'group/clusterops.dynatrace.dynatrace': {'url': emulator.url, 'api_token': emulator.token}})
-    run = run_plays([play], stdout_callback='default')
+    run = run_plays([play], stdout_callback='default', verbosity=0)
     output = run.stdout + run.stderr
     assert run.rc == 0, output[-3000:]
     token = (tmp_path / 'created.token').read_text()

@@ -24,7 +24,7 @@ def test_create_rerun_unchanged_and_read_back(emulator):
         {'name': 'check mode', MODULE + 'dynatrace_environment': dict(create, name='smoke-other'), 'check_mode': True},
         {'name': 'read', MODULE + 'dynatrace_environment_info': {
             'name': 'smoke-team', 'include_consumption': True, 'include_storage': True}},
-        {'name': 'cluster', MODULE + 'dynatrace_cluster_info': {'environment_id': '{{ created.environment_id }}'}},
+        {'name': 'cluster', MODULE + 'dynatrace_cluster_info': {}},  # the cluster token alone: productVersion
     ]
     run = run_tasks(tasks, emulator=emulator)
     statuses = {entry['task']: entry['status'] for entry in run.results}
@@ -35,7 +35,8 @@ def test_create_rerun_unchanged_and_read_back(emulator):
     assert environment['storage']['session_replay_retention']['max_limit_in_days'] == 14
     assert run.by_task('cluster')[0]['version'], run
     assert [e['name'] for e in emulator.environments()] == ['smoke-team']
-    assert [call for call in api_calls(emulator) if call[0] != 'GET'] == [('POST', ENVIRONMENTS)]
+    # One write: the creation, a PUT under the id derived from the name.
+    assert [call for call in api_calls(emulator) if call[0] != 'GET'] == [('PUT', ENVIRONMENTS + '/' + environment['environment_id'])]
 
 
 def test_role_creates_then_costs_one_request_and_changes_nothing(emulator, tmp_path):

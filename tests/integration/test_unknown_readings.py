@@ -71,7 +71,7 @@ def test_log_monitoring_storage_on_a_current_cluster_fails_naming_the_option(emu
             in result['msg']), result['msg']
     assert emulator.environments() == []
     # The version for the message is read only after the refusal.
-    assert [(entry['method'], entry['status']) for entry in emulator.requests()][-2:] == [('POST', 400), ('GET', 200)]
+    assert [(entry['method'], entry['status']) for entry in emulator.requests()][-2:] == [('PUT', 400), ('GET', 200)]
     assert emulator.requests()[-1]['path'] == '/api/v1.0/onpremise/nodeManagement/productVersion'
 
 
