@@ -89,11 +89,10 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# prod.dynatrace.yml: every environment of the cluster; url and token from DYNATRACE_URL and DYNATRACE_API_TOKEN.
-# ansible-inventory -i prod.dynatrace.yml --graph
-plugin: clusterops.dynatrace.environments
+# The smallest file, prod.dynatrace.yml (url and token from DYNATRACE_URL and DYNATRACE_API_TOKEN), is the one line
+#   plugin: clusterops.dynatrace.environments
+# and `ansible-inventory -i prod.dynatrace.yml --graph` shows its hosts and groups.
 
----
 # finance.dynatrace.yml: the enabled environments of the finance department, named by id, with their quotas,
 # grouped by the stage tag, and cached for an hour.
 plugin: clusterops.dynatrace.environments

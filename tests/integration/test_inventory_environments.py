@@ -284,7 +284,7 @@ def test_a_play_runs_once_per_environment_of_an_inventory_group(emulator, fixtur
 
 
 def test_the_documented_example_works(emulator, fixture_ids, tmp_path):
-    example = list(yaml.safe_load_all(EXAMPLES))[1]
+    example = yaml.safe_load(EXAMPLES)
     example.update(url=emulator.url, cache_connection=str(tmp_path / 'cache'))
     del example['ca_path']
     run = run_inventory(write_config(tmp_path, example), emulator)
