@@ -4,6 +4,7 @@ Through ansible-playbook against the emulator; the request log shows that a re-r
 environments listing and the groups listing, whatever the number of teams.
 """
 
+import hashlib
 import os
 import stat
 
@@ -11,7 +12,15 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_
 from tests.integration.runner import run_tasks
 from tests.integration.test_role_environments import role_task
 
-HANDOFF = 'show the hand-off (test only)'
+HANDOFF = 'show the hand-off, its tokens as digests (test only)'
+# The test compares the hand-off with the token files without printing a secret: each PaaS token as its SHA-256.
+SHOW_HANDOFF = {
+    'name': HANDOFF,
+    'vars': {'handoff': '{{ environments_oneagent_handoff }}'},
+    'ansible.builtin.debug': {'msg': {
+        'urls': "{{ dict(handoff.keys() | zip(handoff.values() | map(attribute='oneagent_environment_url'))) }}",
+        'paas_sha256': "{{ dict(handoff.keys() | zip(handoff.values() | map(attribute='oneagent_paas_token')"
+                       " | map('hash', 'sha256'))) }}"}}}
 PAAS = {'name': 'paas', 'scopes': ['InstallerDownload'], 'expiration': 'now+30d'}
 INGEST = {'name': 'ingest', 'scopes': ['metrics.ingest']}
 
@@ -22,9 +31,11 @@ def team(name):
 
 
 def run_role(emulator, declared, check=False, diff=False, **role_vars):
-    # The test prints the hand-off to compare it with the files; a playbook never would.
-    show = {'name': HANDOFF, 'ansible.builtin.debug': {'var': 'environments_oneagent_handoff'}}
-    return run_tasks([role_task(declared, **role_vars), show], emulator=emulator, check=check, diff=diff)
+    return run_tasks([role_task(declared, **role_vars), SHOW_HANDOFF], emulator=emulator, check=check, diff=diff)
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
 def api_requests(emulator):
@@ -41,9 +52,8 @@ def test_onboarding_writes_one_file_per_token_grants_and_hands_over(emulator, tm
     assert all(stat.S_IMODE(os.stat(token_dir / name).st_mode) == 0o600 for name in files)
     paas = (token_dir / ('%s.paas.token' % env_a)).read_text()
     assert paas.startswith('dt0c01.')
-    # Only the test's own debug of the hand-off shows the secret.
-    leaks = [line for line in run.stdout.splitlines() if paas in line]
-    assert leaks and all('environments_oneagent_handoff' in line for line in leaks)
+    # No line of the output shows the secret, nor any piece of it.
+    assert paas.rsplit('.', 1)[-1][:16] not in run.stdout
     # The created token works in its environment with exactly its scope.
     stored = dict((token['name'], token) for token in emulator.tokens() if token.get('environment') == env_a)
     assert sorted(stored['paas']['scopes']) == ['InstallerDownload']
@@ -51,8 +61,8 @@ def test_onboarding_writes_one_file_per_token_grants_and_hands_over(emulator, tm
     assert groups['all-viewers']['VIEWER'] == sorted([env_a, env_b])
     assert groups['team-a-admins']['MANAGE_SETTINGS'] == [env_a]
     (handoff,) = run.by_task(HANDOFF)
-    assert handoff['environments_oneagent_handoff']['team-a'] == {
-        'oneagent_environment_url': '%s/e/%s' % (emulator.url, env_a), 'oneagent_paas_token': paas}
+    assert handoff['msg']['urls']['team-a'] == '%s/e/%s' % (emulator.url, env_a)
+    assert handoff['msg']['paas_sha256']['team-a'] == sha256(paas)
 
 
 def test_rerun_is_unchanged_costs_two_requests_and_hands_over_from_the_files(emulator, tmp_path):
@@ -68,8 +78,7 @@ def test_rerun_is_unchanged_costs_two_requests_and_hands_over_from_the_files(emu
     assert dict((path.name, path.read_text()) for path in token_dir.iterdir()) == before
     (handoff,) = run.by_task(HANDOFF)
     env_id = creation_id('team-03')
-    assert handoff['environments_oneagent_handoff']['team-03']['oneagent_paas_token'] == \
-        before['%s.paas.token' % env_id]
+    assert handoff['msg']['paas_sha256']['team-03'] == sha256(before['%s.paas.token' % env_id])
 
 
 def test_a_token_file_lost_is_looked_up_and_left_alone_when_the_token_exists(emulator, tmp_path):
