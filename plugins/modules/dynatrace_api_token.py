@@ -39,6 +39,7 @@ author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
   - clusterops.dynatrace.connection
+  - clusterops.dynatrace.attributes.censored_result
 attributes:
   check_mode:
     support: full

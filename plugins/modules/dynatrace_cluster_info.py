@@ -34,13 +34,7 @@ author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
   - clusterops.dynatrace.connection
-attributes:
-  check_mode:
-    support: full
-    description: Reads only, so check mode runs the same requests and returns the same result.
-  diff_mode:
-    support: none
-    description: Changes nothing, so there is nothing to show.
+  - clusterops.dynatrace.attributes.info_module
 options:
   api_token:
     description:

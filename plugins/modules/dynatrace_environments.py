@@ -36,13 +36,8 @@ author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
   - clusterops.dynatrace.connection
+  - clusterops.dynatrace.attributes.censored_result
 attributes:
-  action:
-    support: full
-    description: An action plugin of the same name runs the module and has a result holding a secret displayed censored.
-  async:
-    support: none
-    description: Refused, since the final result of an async task would be displayed uncensored.
   check_mode:
     support: full
     description: Sends the listings only, and reports per item what a real run would do.
