@@ -13,11 +13,9 @@ timeouts, retries with backoff, the Dynatrace error envelope and redaction live 
 else. It knows no endpoint (those are the _api_*.py files) and imports nothing from Ansible.
 """
 
-import ipaddress
 import json
 import os
 import random
-import re
 import threading
 import time
 
@@ -25,8 +23,11 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_errors 
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
     summarize_non_json,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import (
-    MAX_SINGLE_WAIT_SECONDS, MAX_TOTAL_WAIT_SECONDS, backoff_delay, is_retryable, server_requested_wait,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import (  # noqa: F401 (re-exported)
+    MAX_SINGLE_WAIT_SECONDS, MAX_TOTAL_WAIT_SECONDS, RateGate, backoff_delay, is_retryable, server_requested_wait,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_url import (  # noqa: F401 (re-exported)
+    is_loopback_host, normalize_url, without_user_part,
 )
 
 COLLECTION_NAME = 'clusterops.dynatrace'
@@ -56,91 +57,9 @@ class Response:
         return 'Response(status=%r)' % self.status
 
 
-def normalize_url(url):
-    """Return (base_url, environment_id) for what a user pasted as the cluster URL.
-
-    Keeps scheme, host, port and any reverse-proxy path prefix; drops a trailing slash, query,
-    fragment and an API suffix pasted by mistake (`/api/...`, `/e/<id>`, `/e/<id>/api/...`).
-    The environment id of a pasted `/e/<id>` is returned, else None.
-    """
-    text = (url or '').strip()
-    if not text:
-        raise ConnectionOptionError('url must not be empty: give the cluster address, for example https://dynatrace.example.com')
-    match = re.match(r'^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)', text)
-    if not match or match.group(1).lower() not in ('http', 'https'):
-        scheme = match.group(1) if match else None
-        got = "scheme '%s'" % scheme if scheme else 'no scheme'
-        raise ConnectionOptionError('url must start with http:// or https://, got %s' % got)
-    scheme, netloc, path = match.group(1).lower(), match.group(2), match.group(3)
-    if '@' in netloc:
-        # Never echoed: the user part may hold a password. requests would also turn it into Basic
-        # authentication, which replaces the Api-Token header.
-        raise ConnectionOptionError('url must not carry a user name or password (user:password@host): the cluster '
-                                    'authenticates with api_token only')
-    if not netloc or netloc.startswith(':'):
-        raise ConnectionOptionError('url must name a host after %s://' % scheme)
-    segments = [segment for segment in path.split('/') if segment]
-    environment_id = None
-    for index, segment in enumerate(segments):
-        if segment == 'e' and index + 1 < len(segments):
-            environment_id = segments[index + 1]
-            segments = segments[:index]
-            break
-        if segment == 'api':
-            segments = segments[:index]
-            break
-    prefix = '/' + '/'.join(segments) if segments else ''
-    return '%s://%s%s' % (scheme, netloc, prefix), environment_id
-
-
-def is_loopback_host(base_url):
-    """True when the URL's host is localhost or a loopback address (safe for plain http)."""
-    host = re.sub(r'^[a-z]+://', '', base_url).split('/')[0]
-    host = host.rsplit('@', 1)[-1]
-    if host.startswith('['):
-        host = host[1:host.find(']')]
-    else:
-        host = host.split(':')[0]
-    if host.lower() == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def user_agent(requests_version, ansible_version='unknown'):
     return '%s/%s (ansible-core/%s; python-requests/%s)' % (COLLECTION_NAME, COLLECTION_VERSION, ansible_version,
                                                             requests_version)
-
-
-class RateGate:
-    """A pause shared by every client of one run: a 429 (or 503) that asks one request to wait holds all of them.
-
-    Parallel workers each retry their own request, but the server limits the run as a whole; without a shared
-    pause the other workers would keep sending into the limit. Thread-safe; `clock` is monotonic.
-    """
-
-    def __init__(self, clock=time.monotonic):
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._until = 0.0
-
-    def hold(self, seconds):
-        """Every request sent from now on waits until `seconds` from now (a later hold only extends it).
-
-        Returns the moment the gate opens: the caller that holds it sleeps itself and passes it by that moment.
-        """
-        with self._lock:
-            self._until = max(self._until, self._clock() + seconds)
-            return self._until
-
-    def remaining(self, waited_until=0.0):
-        """Seconds a request must still wait (0 when open, or when its caller already slept up to that moment)."""
-        with self._lock:
-            if self._until <= waited_until:
-                return 0.0
-            return max(0.0, self._until - self._clock())
 
 
 class DynatraceClient:
@@ -295,7 +214,7 @@ class DynatraceClient:
 
     def _redirect_failure(self, response, method, path, attempts):
         location = response.headers.get('Location')
-        target = self.redact(_without_user_part(location)) if location else 'no Location header'
+        target = self.redact(without_user_part(location)) if location else 'no Location header'
         return DynatraceError('the server answered with a redirect to %s. API calls follow no redirect (it means a '
                               'wrong url, and following it could carry the API token elsewhere): set url to the '
                               'address of the cluster itself' % target,
@@ -357,11 +276,6 @@ class _Outcome:
         if self.response is not None:
             return is_retryable(method, status=self.response.status_code)
         return is_retryable(method, failure=self.kind)
-
-
-def _without_user_part(url):
-    """`url` with any user:password@ removed (for messages)."""
-    return re.sub(r'^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@', r'\1', str(url))
 
 
 def iter_pages(client, path, params, items_key, what, scope=None, max_pages=MAX_PAGES):

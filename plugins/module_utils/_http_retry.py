@@ -12,6 +12,7 @@ Part of the transport layer (with _http.py): no Ansible import, no other module_
 
 import email.utils
 import random
+import threading
 import time
 
 # Retry policy. 556 is Dynatrace's "upgrade in progress".
@@ -100,3 +101,32 @@ def is_retryable(method, status=None, failure=None):
     if method == 'POST':
         return failure == 'not_sent'
     return True
+
+
+class RateGate:
+    """A pause shared by every client of one run: a 429 (or 503) that asks one request to wait holds all of them.
+
+    Parallel workers each retry their own request, but the server limits the run as a whole; without a shared
+    pause the other workers would keep sending into the limit. Thread-safe; `clock` is monotonic.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._until = 0.0
+
+    def hold(self, seconds):
+        """Every request sent from now on waits until `seconds` from now (a later hold only extends it).
+
+        Returns the moment the gate opens: the caller that holds it sleeps itself and passes it by that moment.
+        """
+        with self._lock:
+            self._until = max(self._until, self._clock() + seconds)
+            return self._until
+
+    def remaining(self, waited_until=0.0):
+        """Seconds a request must still wait (0 when open, or when its caller already slept up to that moment)."""
+        with self._lock:
+            if self._until <= waited_until:
+                return 0.0
+            return max(0.0, self._until - self._clock())

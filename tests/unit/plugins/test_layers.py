@@ -25,7 +25,7 @@ LAYERS = (
     # environment and client a token task addresses.
     ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
     ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
-    ('transport', ('_http', '_http_errors', '_http_retry')),
+    ('transport', ('_http', '_http_errors', '_http_retry', '_http_url')),
     ('model', ('_environment', '_environment_rules', '_environment_refusals', '_environment_identity', '_filters',
                '_case', '_user_group', '_inventory_hosts', '_environment_export', '_token_options', '_bulk_executor',
                '_bulk_plan')),

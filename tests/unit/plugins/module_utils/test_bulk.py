@@ -13,7 +13,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_plan im
     Index, environment_params, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import RateGate
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import RateGate
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 NOW_MS = 1_700_000_000_000
