@@ -9,7 +9,8 @@ secret never is, with one exception: a module returns the token-management token
 the value of a `token_management_token` key of a task result (a json_lines `TASK_RESULT` line, or a line
 `"token_management_token": "..."` of a result that the default callback prints at -v and above), or of a
 `<registered>.token_management_token` key that a debug task shows on purpose; the same goes for the `token` key
-that dynatrace_api_token returns for the API token it created. Anywhere else,
+that dynatrace_api_token returns for the API token it created, and for the `token` and `oneagent_paas_token` keys of
+the result of dynatrace_environments (its `api_tokens_created` and `oneagent_handoff`). Anywhere else,
 any full token, any known secret and any bare 64-character secret-shaped string is reported.
 
 For output that must hold no secret at all (tests/integration/test_secret_display.py scans what the default
@@ -26,7 +27,7 @@ from tests.emulator import DEFAULT_TOKEN
 TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 # A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
-ALLOWED_KEYS = ('token_management_token', 'token')
+ALLOWED_KEYS = ('token_management_token', 'token', 'oneagent_paas_token')
 # `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
 # `"created.token_management_token": "..."`.
 RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'
@@ -75,6 +76,42 @@ def _fragments(secret, length):
     return set(secret[start:start + length] for start in range(max(1, len(secret) - length + 1)))
 
 
+class _PieceIndex:
+    """Which known secrets a line holds a piece of, in one pass over the line.
+
+    A piece of a secret is made of the token alphabet, so it can only sit inside a run of letters and digits; each
+    window of the piece length inside such a run is looked up in one table, instead of every piece of every known
+    secret being searched in every line (which is hours for the whole suite's output).
+    """
+
+    RUN = re.compile(r'[A-Za-z0-9]+')
+
+    def __init__(self, secrets, length):
+        self.length = length
+        self.owners = {}
+        for secret in secrets:
+            for piece in _fragments(secret, length):
+                self.owners.setdefault(piece, set()).add(secret)
+        # Secrets the windows cannot find (shorter than a piece, or with a character outside the alphabet).
+        self.others = dict((secret, _fragments(secret, length)) for secret in secrets
+                           if len(secret) < length or not self.RUN.fullmatch(secret))
+
+    def pieces_in(self, line):
+        """{secret: the pieces of it that the line holds}."""
+        found = {}
+        for run in self.RUN.finditer(line):
+            text = run.group(0)
+            for start in range(len(text) - self.length + 1):
+                piece = text[start:start + self.length]
+                for secret in self.owners.get(piece, ()):
+                    found.setdefault(secret, set()).add(piece)
+        for secret, pieces in self.others.items():
+            held = set(piece for piece in pieces if piece in line)
+            if held:
+                found.setdefault(secret, set()).update(held)
+        return found
+
+
 def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None, allow_results=True, secrets=(), fragment=None):
     """Return [(line number, what, excerpt)] for every secret outside the allowed places.
 
@@ -87,20 +124,18 @@ def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None, allow_results=Tr
     known = dict((token.rsplit('.', 1)[-1], 'API token secret') for token in api_tokens)
     known.update((token.rsplit('.', 1)[-1], 'known secret') for token in secrets)
     known.update((token.rsplit('.', 1)[-1], 'created token secret') for token in allowed)
-    pieces = dict((secret, _fragments(secret, fragment)) for secret in known) if fragment else {}
+    index = _PieceIndex(known, fragment) if fragment else None
     leaks = []
     for number, line in lines:
         found = set()
         for match in TOKEN_PATTERN.finditer(line):
             found.add((match.group(1), 'full token'))
-        for secret, what in known.items():
-            if secret in line:
-                found.add((secret, what))
-                continue
-            # One finding per secret and line, naming the first piece of it that is there.
-            piece = next((piece for piece in sorted(pieces.get(secret, ())) if piece in line), None)
-            if piece:
-                found.add((piece, what + ' (part)'))
+        if index:
+            for secret, pieces in index.pieces_in(line).items():
+                # One finding per secret and line: the whole secret, or else the first piece of it that is there.
+                found.add((secret, known[secret]) if secret in line else (min(pieces), known[secret] + ' (part)'))
+        else:
+            found.update((secret, what) for secret, what in known.items() if secret in line)
         for match in BARE_SECRET_PATTERN.finditer(line):
             found.add((match.group(0), 'secret-shaped string'))
         for secret, what in sorted(found):
