@@ -9,8 +9,8 @@ secret never is, with one exception: a module returns the token-management token
 the value of a `token_management_token` key of a task result (a json_lines `TASK_RESULT` line, or a line
 `"token_management_token": "..."` of a result that the default callback prints at -v and above), or of a
 `<registered>.token_management_token` key that a debug task shows on purpose; the same goes for the `token` key
-that dynatrace_api_token returns for the API token it created, and for the `token` and `oneagent_paas_token` keys of
-the result of dynatrace_environments (its `api_tokens_created` and `oneagent_handoff`). Anywhere else,
+that dynatrace_api_token returns for the API token it created, and for the `token` key of `api_tokens_created` and
+the `oneagent_paas_token` key inside `oneagent_handoff` of the result of dynatrace_environments. Anywhere else,
 any full token, any known secret and any bare 64-character secret-shaped string is reported.
 
 For output that must hold no secret at all (tests/integration/test_secret_display.py scans what the default
@@ -27,7 +27,10 @@ from tests.emulator import DEFAULT_TOKEN
 TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 # A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
-ALLOWED_KEYS = ('token_management_token', 'token', 'oneagent_paas_token')
+ALLOWED_KEYS = ('token_management_token', 'token')
+# A key allowed only inside the result key that holds it: the hand-off of a dynatrace_environments result, not the
+# role's fact of that content (a `debug` of `environments_oneagent_handoff` is a finding).
+ALLOWED_NESTED_KEYS = {'oneagent_paas_token': 'oneagent_handoff'}
 # `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
 # `"created.token_management_token": "..."`.
 RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'
@@ -35,20 +38,27 @@ RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]
 PLACEHOLDER = '<token_management_token>'
 
 
-def _scrub(value, allowed):
-    """`value` with every token_management_token value replaced by a placeholder, collecting them in `allowed`."""
+def _is_allowed(key, item, ancestors):
+    if not (isinstance(item, str) and TOKEN_PATTERN.fullmatch(item)):
+        return False
+    name = str(key).rsplit('.', 1)[-1]
+    return name in ALLOWED_KEYS or (name in ALLOWED_NESTED_KEYS and ALLOWED_NESTED_KEYS[name] in ancestors)
+
+
+def _scrub(value, allowed, ancestors=()):
+    """`value` with every token in an allowed place replaced by a placeholder, collecting them in `allowed`."""
     if isinstance(value, dict):
         scrubbed = {}
         for key, item in value.items():
             # Only a token is allowed there: a masked option value (VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) is no secret.
-            if str(key).rsplit('.', 1)[-1] in ALLOWED_KEYS and isinstance(item, str) and TOKEN_PATTERN.fullmatch(item):
+            if _is_allowed(key, item, ancestors):
                 allowed.add(item)
                 scrubbed[key] = PLACEHOLDER
             else:
-                scrubbed[key] = _scrub(item, allowed)
+                scrubbed[key] = _scrub(item, allowed, ancestors + (str(key),))
         return scrubbed
     if isinstance(value, list):
-        return [_scrub(item, allowed) for item in value]
+        return [_scrub(item, allowed, ancestors) for item in value]
     return value
 
 

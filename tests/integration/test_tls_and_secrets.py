@@ -119,6 +119,7 @@ def test_secret_scan_finds_planted_secrets():
         '    "token_management_token": "%s",' % created,
         'Using token dt0c01.TG0GO2LY49YIRRGDZYYYZ7XU (public part only)',
         'sha256: ' + 'ab12' * 16,
+        'TASK_RESULT {"result": {"oneagent_handoff": {"team-a": {"oneagent_paas_token": "%s"}}}}' % created,
     ])
     assert find_leaks(clean) == []
     planted = [
@@ -128,7 +129,19 @@ def test_secret_scan_finds_planted_secrets():
         '<localhost> module_args: {"x": "%s"}' % created.rsplit('.', 1)[1],
         'TASK_RESULT {"result": {"token_management_token": "%s", "debug": "%s"}}' % (created, created),
         'an unknown secret-shaped value ' + 'Z9' * 32,
+        # The hand-off key is allowed inside a result's oneagent_handoff only, not in a fact shown by debug.
+        'TASK_RESULT {"result": {"environments_oneagent_handoff": {"team-a": {"oneagent_paas_token": "%s"}}}}' % created,
     ]
     leaks = find_leaks(clean + '\n' + '\n'.join(planted))
-    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [5, 6, 7, 8, 9, 10], leaks
+    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [6, 7, 8, 9, 10, 11, 12], leaks
     assert all('<SECRET>' in excerpt and secret not in excerpt for dummy, dummy2, excerpt in leaks)
+
+
+def test_secret_scan_finds_twelve_characters_of_a_known_secret_and_not_eleven():
+    known = 'dt0c01.' + 'K' * 24 + '.' + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789' + 'A1B2C3D4E5F6G7H8I9J0K1L2M3N4'
+    secret = known.rsplit('.', 1)[1]
+    text = '\n'.join(['eleven %s only' % secret[20:31], 'twelve x%sx inside a word' % secret[40:52],
+                      'whole: %s' % secret, 'spread %s-%s' % (secret[0:8], secret[8:16])])
+    leaks = find_leaks(text, api_tokens=[], secrets=[known], allow_results=False, fragment=12)
+    assert [(number, what) for number, what, dummy in leaks] == [
+        (2, 'known secret (part)'), (3, 'known secret'), (3, 'secret-shaped string')], leaks
