@@ -83,7 +83,8 @@ MODULE_TASKS = [
 
 ROLE_LIST = [
     {'name': 'shown-role-fail'},  # first: the queued fault hits its create
-    {'name': 'shown-role-token'},
+    # A creation with a token and an API token inside it: the role's token files and its OneAgent hand-off.
+    {'name': 'shown-role-token', 'api_tokens': [{'name': 'paas', 'scopes': ['InstallerDownload']}]},
     {'name': 'shown-role-plain', 'create_token': False},
     {'name': 'shown-drift', 'tags': ['b']},  # exists with tags [a]: drift, left as it is
 ]
@@ -127,7 +128,7 @@ def test_no_display_shows_a_secret(emulator, tmp_path, verbosity, diff):
 
     # Half one: the registered results held the tokens, and later tasks could use them.
     tokens = created_tokens(tmp_path)
-    assert len(tokens) == 2, tokens
+    assert len(tokens) == 3 and len([name for name in tokens if name.endswith('.paas.token')]) == 1, tokens
     assert all(TOKEN_SHAPE.match(token) for token in tokens.values()), list(tokens)
 
     # Half two: no part of any secret in the output, in no place (no result is an allowed place here).
