@@ -246,9 +246,12 @@ def targets(rows):
         lambda r: f"{1 / r['ratio_to_uri']:.1f}x faster (ratio {r['ratio_to_uri']:.3f})" if r['ratio_to_uri'] else 'no uri row')
     add([('steady_state_100', 'loop')], 'steady_state_100: loop exactly 100 requests',
         lambda r: r['requests'] == DECLARED, lambda r: f"{r['requests']} requests")
+
     # The creation budgets since creation is a PUT under the creation id: 1 + 2 per environment for the role (one
     # listing, then at most a GET of the id and the PUT), 3 per environment for one module task per item.
-    per_environment = lambda r: f"{r['requests'] / DECLARED:.2f} per environment ({r['requests']})"  # noqa: E731
+    def per_environment(row):
+        return f"{row['requests'] / DECLARED:.2f} per environment ({row['requests']})"
+
     add([('create_100', 'role')], 'create_100: role at most 1 + 2 requests per created environment',
         lambda r: r['requests'] <= 1 + 2 * DECLARED, per_environment)
     add([('create_100', 'loop')], 'create_100: loop at most 3 requests per created environment',
