@@ -100,7 +100,9 @@ class Run:
         token = result.pop('token_management_token', None)
         if token and item.get('create_token') is not False:
             result['token_management_token'] = token
-        if step.kind in ('create', 'existing') and item.get('api_tokens'):
+        if step.kind == 'create' and item.get('api_tokens') and not token and not self.check_mode:
+            result.update(self.adopted(item, result['environment_id']))
+        elif step.kind in ('create', 'existing') and item.get('api_tokens'):
             result['api_tokens'] = self.tokens(item, result['environment_id'], token)
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
@@ -119,6 +121,22 @@ class Run:
         if step.kind == 'delete':
             return delete(self.client, step.environment, self.check_mode)
         return dict(changed=False, environment_id=step.environment_id, environment={}, drift={})
+
+    @staticmethod
+    def adopted(item, environment_id):
+        """The API tokens of an environment this run's PUT did not create: left to the run that did.
+
+        A creating PUT answered without a token updated an environment that another run created at the same moment
+        (or an earlier attempt whose answer was lost). That run creates the API tokens with the token of its answer;
+        creating them here too could make each one twice, since token names are not unique. So the item fails,
+        asking for a run again, which finds the tokens and makes only those still missing.
+        """
+        return dict(failed=True, api_tokens=[dict(name=t['name'], changed=False, state='skipped',
+                                                  file=token_file(environment_id, t['name']))
+                                             for t in item['api_tokens']],
+                    msg='environment %s was created at the same moment by another run (or by an earlier attempt whose '
+                        'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
+                        'again to check them and create any still missing' % environment_id)
 
     def tokens(self, item, environment_id, token_management_token):
         """Ensure the declared API tokens that the token folder does not record; one session for all of them."""

@@ -105,6 +105,11 @@ options:
             C(<environment id>.<name>.token) is listed in O(recorded_token_files) counts as present and costs no
             request (unless O(verify_tokens=true)); a token that exists but is not recorded is left as it is (its
             secret cannot be read again).
+          - When the creating request of a new environment only updates it, because another run created it at the
+            same moment (two jobs onboarding the same team) or an earlier attempt whose answer was lost did, its
+            tokens are left to that run and the item fails, asking for a run again (token names are not unique, so
+            creating them in both runs could make each token twice). The run again finds them and creates only
+            those still missing.
         type: list
         elements: dict
         suboptions:
@@ -179,8 +184,9 @@ outcomes:
   description:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
-      C(created), C(unknown) in check mode), C(file), and C(token) only when created), C(permissions) (per group
-      C(before) and C(after)), C(paas_token_file) (the file of the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
+      C(created), C(unknown) in check mode, C(skipped) when another run created the environment), C(file), and
+      C(token) only when created), C(permissions) (per group C(before) and C(after)), C(paas_token_file) (the file of
+      the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
     - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
       result only; the task's display is censored when it holds one.
   returned: always

@@ -125,6 +125,37 @@ def test_two_copies_of_the_role_at_once_create_each_name_once(emulator, tmp_path
     assert sum(len(list(folder.glob('*.token'))) for folder in folders if folder.exists()) == 3
 
 
+def test_two_copies_of_the_role_at_once_make_each_api_token_once(emulator, tmp_path):
+    # Token names are not unique in the API: the job whose PUT created an environment creates its API tokens with the
+    # token of that answer; the other job, whose PUT only updated it, leaves them alone and says to run again.
+    # Writes of 3 s: both jobs list the environments before either creating PUT commits, even when one starts late.
+    emulator.configure(latency='write=3s')
+    paas = {'name': 'paas', 'scopes': ['InstallerDownload']}
+    declared = [{'name': 'awx-t-%d' % index, 'api_tokens': [paas]} for index in range(3)]
+    for item in declared:
+        # The creating job's token POST is slow: the other job would list the tokens before that token exists.
+        emulator.add_fault(method='POST', path='/e/%s/api/v2/apiTokens' % creation_id(item['name']), action='delay',
+                           seconds=4)
+    folders = [tmp_path / 'job-a', tmp_path / 'job-b']
+    runs = at_once(*[lambda folder=folder: run_role(emulator, declared, environments_token_dir=str(folder))
+                     for folder in folders])
+    ids = dict((environment['name'], environment['id']) for environment in emulator.environments())
+    assert sorted(ids) == ['awx-t-0', 'awx-t-1', 'awx-t-2']
+    for name, env_id in ids.items():
+        names = [token['name'] for token in emulator.tokens() if token.get('environment') == env_id]
+        assert names.count('paas') == 1, (name, names)
+    # Every environment is one job's creation and the other's adoption: each adoption fails its item, naming it.
+    messages = [failure_message(run) for run in runs if run.rc != 0]
+    adopted = sorted(name for message in messages for name in message)
+    assert adopted == sorted(ids), (runs, messages)
+    assert all('another run' in text for message in messages for text in message.values()), messages
+    # The run again converges: each token is found, none is made a second time.
+    rerun = run_role(emulator, declared, environments_token_dir=str(folders[0]))
+    assert rerun.rc == 0, rerun
+    for env_id in ids.values():
+        assert [t['name'] for t in emulator.tokens() if t.get('environment') == env_id].count('paas') == 1
+
+
 # ------------------------------------------------------------------------------------------------
 # Names already taken, declared twice, renamed
 
