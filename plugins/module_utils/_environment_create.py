@@ -55,10 +55,19 @@ def create_with_id(client, params, environment_id, check_mode=False, warn=None, 
     `post_when_refused`: when the cluster refuses the id (a creation id the cluster will not reuse),
     create it with a POST instead. An explicit environment_id is never replaced by another id.
     """
+    return create_telling_adoption(client, params, environment_id, check_mode, warn, post_when_refused)[0]
+
+
+def create_telling_adoption(client, params, environment_id, check_mode=False, warn=None, post_when_refused=False):
+    """As create_with_id; return (module result, adopted).
+
+    adopted: the PUT answered 204, so it updated an environment that was created just before it (by a concurrent
+    run, or by an earlier attempt whose answer was lost) instead of creating it.
+    """
     warn = warn or (lambda message: None)
     result = planned_creation(params, environment_id)
     if check_mode:
-        return result
+        return result, False
     body = options_to_create_body(params)
     try:
         created, token = api.create_environment_with_id(client, environment_id, body, params['create_token'])
@@ -83,7 +92,7 @@ def create_with_id(client, params, environment_id, check_mode=False, warn=None, 
     result['environment']['environment_id'] = environment_id
     if params['create_token'] and token:
         result['token_management_token'] = token
-    return result
+    return result, not created
 
 
 def _unknown_outcome(exc, environment_id):

@@ -36,7 +36,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_plan im
     Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_change import converge, delete
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import create_with_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import create_telling_adoption
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_options import LIST_FIELDS
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_session import TokenSession, environment_url
@@ -95,12 +95,12 @@ class Run:
         params = environment_params(item, self.update_existing)
         if item.get('api_tokens') and step.kind == 'create':
             params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
-        result = self.environment(params, step)
+        result, adopted = self.environment(params, step)
         result = dict(result, name=label(item))
         token = result.pop('token_management_token', None)
         if token and item.get('create_token') is not False:
             result['token_management_token'] = token
-        if step.kind == 'create' and item.get('api_tokens') and not token and not self.check_mode:
+        if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
         elif step.kind in ('create', 'existing') and item.get('api_tokens'):
             result['api_tokens'] = self.tokens(item, result['environment_id'], token)
@@ -111,22 +111,23 @@ class Run:
         return result
 
     def environment(self, params, step):
+        """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""
         if step.kind == 'refused':
             raise DynatraceError(step.message)
         if step.kind == 'create':
-            return create_with_id(self.client, params, step.environment_id, self.check_mode, self.warn,
-                                  post_when_refused=not params.get('environment_id'))
+            return create_telling_adoption(self.client, params, step.environment_id, self.check_mode, self.warn,
+                                           post_when_refused=not params.get('environment_id'))
         if step.kind == 'existing':
-            return converge(self.client, step.environment, params, self.check_mode)
+            return converge(self.client, step.environment, params, self.check_mode), False
         if step.kind == 'delete':
-            return delete(self.client, step.environment, self.check_mode)
-        return dict(changed=False, environment_id=step.environment_id, environment={}, drift={})
+            return delete(self.client, step.environment, self.check_mode), False
+        return dict(changed=False, environment_id=step.environment_id, environment={}, drift={}), False
 
     @staticmethod
     def adopted(item, environment_id):
         """The API tokens of an environment this run's PUT did not create: left to the run that did.
 
-        A creating PUT answered without a token updated an environment that another run created at the same moment
+        A creating PUT answered 204: it updated an environment that another run created at the same moment
         (or an earlier attempt whose answer was lost). That run creates the API tokens with the token of its answer;
         creating them here too could make each one twice, since token names are not unique. So the item fails,
         asking for a run again, which finds the tokens and makes only those still missing.

@@ -53,7 +53,7 @@ def test_onboarding_writes_one_file_per_token_grants_and_hands_over(emulator, tm
     paas = (token_dir / ('%s.paas.token' % env_a)).read_text()
     assert paas.startswith('dt0c01.')
     # No line of the output shows the secret, nor any piece of it.
-    assert paas.rsplit('.', 1)[-1][:16] not in run.stdout
+    assert paas.rsplit('.', 1)[-1][:16] not in run.stdout + run.stderr
     # The created token works in its environment with exactly its scope.
     stored = dict((token['name'], token) for token in emulator.tokens() if token.get('environment') == env_a)
     assert sorted(stored['paas']['scopes']) == ['InstallerDownload']
