@@ -18,10 +18,10 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
     SECTIONS, desired_view, environment_differences, kind_of, validate_options,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import (
     creation_id, id_name_mismatch, name_taken, renamed,
 )
 from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import mask_text

@@ -10,7 +10,7 @@ Documentation: environments_export.yml next to this file (ansible-doc -t filter 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_export import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_export import (
     ExportError, export_environments,
 )
 

@@ -128,10 +128,10 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.release import __version__ as ansible_version
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environments_inventory import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment.inventory import (
     ConnectionOptionError, DynatraceError, cache_fingerprint, fetch_environments, make_client, settings_errors,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._inventory_hosts import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.inventory_hosts import (
     assign_hostnames, default_group_names, host_variables,
 )
 

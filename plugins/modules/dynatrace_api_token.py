@@ -268,9 +268,9 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._api_token_ensure import ensure_api_token
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_options import validate_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import ensure_api_token
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import validate_options
 
 
 def argument_spec():

@@ -128,9 +128,9 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._api_token_info import api_token_info
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_options import environment_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.info import api_token_info
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import environment_errors
 
 
 def argument_spec():

@@ -218,10 +218,10 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._cluster_info import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.cluster.info import (
     cluster_info, primary_token_option, token_clients, validate_cluster_info_options,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 
 def argument_spec():

@@ -474,9 +474,9 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import section_argument_spec, validate_options
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_ensure import ensure_environment, option_errors
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import section_argument_spec, validate_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment.ensure import ensure_environment, option_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 
 def argument_spec():

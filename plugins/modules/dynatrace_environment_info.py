@@ -221,10 +221,10 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_info import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment.info import (
     MAX_PAGE_SIZE, SORTS, environment_info, validate_info_options,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 
 def argument_spec():

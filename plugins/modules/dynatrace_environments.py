@@ -227,12 +227,12 @@ drift_diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_executor import DEFAULT_PARALLEL, parallel_errors
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import section_argument_spec
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environments_bulk import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import DEFAULT_PARALLEL, parallel_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import section_argument_spec
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.environments import (
     ensure_environments, input_errors,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 TOKEN_SPEC = dict(name=dict(type='str', required=True), scopes=dict(type='list', elements='str', required=True),
                   expiration=dict(type='str'))

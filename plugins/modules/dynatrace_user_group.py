@@ -211,11 +211,11 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
     ENTRY_STATES, MODES, PERMISSIONS, validate_group_options,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import ensure_user_group
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import ensure_user_group
 
 
 def argument_spec():

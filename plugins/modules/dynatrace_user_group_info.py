@@ -107,8 +107,8 @@ waited_seconds:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import connection_argument_spec, run
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_info import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.info import (
     user_group_info, validate_info_options,
 )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / '.tmp' / 'collections'
 MODULE = 'ansible_collections.clusterops.dynatrace.plugins.modules.dynatrace_environment'
-CLIENT = 'ansible_collections.clusterops.dynatrace.plugins.module_utils._http'
+CLIENT = 'ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http'
 CHAINS = (
     ('python -c pass (interpreter only)', 'pass'),
     ('ansible.module_utils.basic', 'import ansible.module_utils.basic'),

@@ -1,8 +1,8 @@
 """grant_all of the bulk engine over real HTTP: one write per group for a whole list of environments."""
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_grants import grant_all
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceClient
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient
 
 
 def test_a_shared_group_gets_one_write_for_every_environment_and_keeps_the_rest(emulator):

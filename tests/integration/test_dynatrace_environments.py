@@ -6,7 +6,7 @@ what each case costs.
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'

@@ -12,7 +12,7 @@ Waits are kept short: `Retry-After: 0` where the status honours it, `retries: 2`
 import pytest
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.parallel_cases import run_cases_in_parallel
 from tests.integration.runner import run_tasks
 

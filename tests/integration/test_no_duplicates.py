@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_module, run_tasks
 from tests.integration.test_role_environments import api_requests, role_task, run_role
 

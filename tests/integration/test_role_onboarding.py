@@ -8,7 +8,7 @@ import hashlib
 import os
 import stat
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_tasks
 from tests.integration.test_role_environments import role_task
 

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_plays
 from tests.integration.secret_scan import find_leaks
 

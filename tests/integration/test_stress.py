@@ -7,7 +7,7 @@ by the time they create. Exactly 20 environments must result, each created by on
 
 import time
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_tasks
 from tests.integration.test_no_duplicates import at_once
 from tests.integration.test_role_environments import role_task

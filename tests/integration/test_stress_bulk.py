@@ -5,7 +5,7 @@ their workers' PUTs of the same ids are in flight together. Exactly 24 environme
 created by one request; the others' PUTs of the same id land as updates (204).
 """
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.integration.runner import run_tasks
 from tests.integration.test_no_duplicates import at_once
 from tests.integration.test_role_environments import role_task

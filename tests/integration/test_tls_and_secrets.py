@@ -9,7 +9,7 @@ import re
 import certifi
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from tests.emulator import DEFAULT_TOKEN
 from tests.integration.runner import run_tasks
 from tests.integration.secret_scan import find_leaks

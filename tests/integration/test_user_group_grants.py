@@ -6,9 +6,9 @@ the request log shows what a list of environments with permissions costs.
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceClient, DynatraceError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import grant_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient, DynatraceError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import grant_environment
 
 GROUPS = '/api/v1.0/onpremise/groups'
 GRANTS = {'all-viewers': ['VIEWER'], 'team-settings': ['MANAGE_SETTINGS', 'LOG_VIEWER']}

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from ansible_collections.clusterops.dynatrace.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import LIMITS, SECTIONS
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import LIMITS, SECTIONS
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.clusterops.dynatrace.plugins.modules import (
     dynatrace_api_token, dynatrace_api_token_info, dynatrace_cluster_info, dynatrace_environment,
     dynatrace_environment_info, dynatrace_user_group, dynatrace_user_group_info,

@@ -12,23 +12,21 @@ import pytest
 PLUGINS = Path(__file__).resolve().parents[3] / 'plugins'
 PACKAGE = 'ansible_collections.clusterops.dynatrace.plugins.module_utils'
 
-# Top to bottom. A file may import files of its own layer and of the layers below it, never above.
+# Top to bottom: each layer is a package of plugins/module_utils. A file may import files of its own layer and of the
+# layers below it, never above.
 LAYERS = (
-    ('glue', ('_module',)),
+    ('_glue', 'glue'),
     # The bulk engine runs the steps of several modules for each item of a list (an environment, its API tokens, its
     # group permissions), so it is the one layer that may import other modules' logic: it sits above them all.
-    # _token_files is its plain-Python helper (the token folder), used by it alone.
-    ('bulk', ('_environments_bulk', '_bulk_grants', '_token_files')),
-    ('logic', ('_environment_ensure', '_environment_info', '_cluster_info', '_user_group_ensure', '_user_group_info',
-               '_environments_inventory', '_api_token_ensure', '_api_token_info')),
+    ('_bulk', 'bulk'),
+    # One package per resource (_logic/environment, _logic/api_token, ...): the logic of each module.
+    ('_logic', 'logic'),
     # Steps several logic files share: finding by name, creating, changing one environment already read; the
     # environment and client a token task addresses.
-    ('steps', ('_environment_lookup', '_environment_create', '_environment_change', '_token_session')),
-    ('api', ('_api_environments', '_api_cluster', '_api_groups', '_api_tokens')),
-    ('transport', ('_http', '_http_errors', '_http_retry', '_http_url')),
-    ('model', ('_environment', '_environment_rules', '_environment_refusals', '_environment_identity', '_filters',
-               '_case', '_user_group', '_inventory_hosts', '_environment_export', '_token_options', '_bulk_executor',
-               '_bulk_plan')),
+    ('_steps', 'steps'),
+    ('_api', 'api'),
+    ('_transport', 'transport'),
+    ('_model', 'model'),
 )
 # Beyond the order: one module's logic never imports another's; transport and model know nothing of each other.
 FORBIDDEN = {('logic', 'logic'), ('transport', 'model')}
@@ -38,8 +36,8 @@ NO_ANSIBLE = ('bulk', 'logic', 'steps', 'api', 'transport', 'model')
 # model only.
 PLUGIN_LAYERS = {'modules': ('glue', 'bulk', 'logic', 'model'), 'filter': ('model',), 'inventory': ('logic', 'model')}
 
-LAYER_OF = dict((name, layer) for layer, names in LAYERS for name in names)
-RANK = dict((layer, index) for index, (layer, dummy) in enumerate(LAYERS))
+LAYER_OF = dict(LAYERS)
+RANK = dict((layer, index) for index, (dummy, layer) in enumerate(LAYERS))
 
 
 def imports(source):
@@ -63,8 +61,8 @@ def layer_violations(importer_layer, source, allowed_layers=None):
             problems.append('line %d: imports %s, but the %s layer knows no Ansible' % (line, name, importer_layer))
         if not name.startswith(PACKAGE + '.'):
             continue
-        target = name[len(PACKAGE) + 1:].split('.')[0]
-        target_layer = LAYER_OF.get(target)
+        target = name[len(PACKAGE) + 1:]
+        target_layer = LAYER_OF.get(target.split('.')[0])
         if target_layer is None:
             problems.append('line %d: imports %s, which has no layer in LAYERS' % (line, target))
         elif allowed_layers is not None:
@@ -76,17 +74,22 @@ def layer_violations(importer_layer, source, allowed_layers=None):
 
 
 def module_utils_files():
-    return sorted(path for path in (PLUGINS / 'module_utils').glob('*.py') if path.name != '__init__.py')
+    return sorted(path for path in (PLUGINS / 'module_utils').rglob('*.py') if path.name != '__init__.py')
 
 
-def test_every_module_utils_file_has_a_layer():
-    names = [path.stem for path in module_utils_files()]
-    assert sorted(names) == sorted(LAYER_OF), 'give every file of plugins/module_utils a layer in LAYERS'
+def layer_package(path):
+    """The layer package a module_utils file lives in (its first folder under module_utils)."""
+    return path.relative_to(PLUGINS / 'module_utils').parts[0]
 
 
-@pytest.mark.parametrize('path', module_utils_files(), ids=lambda path: path.name)
+def test_every_module_utils_file_is_in_a_layer_package():
+    loose = [str(path) for path in module_utils_files() if layer_package(path) not in LAYER_OF]
+    assert loose == [], 'every file of plugins/module_utils lives in one of the layer packages of LAYERS'
+
+
+@pytest.mark.parametrize('path', module_utils_files(), ids=lambda path: str(path.relative_to(PLUGINS / 'module_utils')))
 def test_module_utils_import_only_downwards(path):
-    assert layer_violations(LAYER_OF[path.stem], path.read_text()) == []
+    assert layer_violations(LAYER_OF[layer_package(path)], path.read_text()) == []
 
 
 @pytest.mark.parametrize('path', sorted(path for kind in PLUGIN_LAYERS for path in (PLUGINS / kind).glob('*.py')),
@@ -96,11 +99,12 @@ def test_plugins_import_only_what_their_kind_may(path):
 
 
 @pytest.mark.parametrize('importer, source, problem', [
-    ('transport', 'from %s._api_environments import list_environments' % PACKAGE, 'imports _api_environments (api layer)'),
-    ('model', 'from %s import _http' % PACKAGE, 'imports _http (transport layer)'),
-    ('model', 'from %s._http import DynatraceError' % PACKAGE, 'imports _http (transport layer)'),
-    ('transport', 'from %s._environment import LIMITS' % PACKAGE, 'imports _environment (model layer)'),
-    ('logic', 'from %s._cluster_info import cluster_info' % PACKAGE, 'imports _cluster_info (logic layer)'),
+    ('transport', 'from %s._api.environments import list_environments' % PACKAGE, 'imports _api.environments (api layer)'),
+    ('model', 'from %s import _transport' % PACKAGE, 'imports _transport (transport layer)'),
+    ('model', 'from %s._transport import http' % PACKAGE, 'imports _transport (transport layer)'),
+    ('model', 'from %s._transport.http import DynatraceError' % PACKAGE, 'imports _transport.http (transport layer)'),
+    ('transport', 'from %s._model.environment import LIMITS' % PACKAGE, 'imports _model.environment (model layer)'),
+    ('logic', 'from %s._logic.cluster.info import cluster_info' % PACKAGE, 'imports _logic.cluster.info (logic layer)'),
     ('api', 'from ansible.module_utils.basic import AnsibleModule', 'knows no Ansible'),
     ('api', 'import %s._brand_new' % PACKAGE, 'has no layer'),
 ])
@@ -110,5 +114,5 @@ def test_the_check_catches_imports_against_the_direction(importer, source, probl
 
 
 def test_the_check_catches_a_module_talking_http():
-    problems = layer_violations(None, 'from %s._http import DynatraceClient' % PACKAGE, PLUGIN_LAYERS['modules'])
-    assert problems == ['line 1: imports _http (transport layer)']
+    problems = layer_violations(None, 'from %s._transport.http import DynatraceClient' % PACKAGE, PLUGIN_LAYERS['modules'])
+    assert problems == ['line 1: imports _transport.http (transport layer)']

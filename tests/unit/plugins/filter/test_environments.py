@@ -3,7 +3,7 @@
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.filter.environments import (
     FilterModule, environments_created, environments_failures, environments_plan, environments_read_options,
     environments_to_apply,

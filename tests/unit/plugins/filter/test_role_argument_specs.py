@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.clusterops.dynatrace.plugins.filter.environments import ITEM_OPTIONS
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._module import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.clusterops.dynatrace.plugins.modules.dynatrace_environment import argument_spec
 from ansible_collections.clusterops.dynatrace.plugins.modules.dynatrace_environments import ITEM_SPEC
 

@@ -5,7 +5,7 @@ Only the socket is replaced: DynatraceClient's retry, error and decoding code ru
 
 from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceClient
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient
 
 TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.' + 'S' * 64
 

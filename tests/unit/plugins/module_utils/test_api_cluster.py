@@ -6,8 +6,8 @@ HTTP is stubbed at the socket (fake_http); the same calls run over real HTTP in 
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_cluster as api
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import cluster as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 NOT_FOUND = '{"error": {"code": 404, "message": "failed to resolve tenant"}}'

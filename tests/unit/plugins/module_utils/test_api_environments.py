@@ -6,8 +6,8 @@ HTTP is stubbed at the socket (fake_http); the same calls run over real HTTP in 
 import pytest
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments as api
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups as api
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 GROUP = {'id': 'g1', 'name': 'team', 'isClusterAdminGroup': False, 'accessRight': {}}

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments, _api_tokens as api
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceClient, DynatraceError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as _api_environments
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient, DynatraceError
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, ScriptedSession, make_client, ok
 
 SECRET = 'Q' * 64

@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_executor import parallel_errors, run_jobs
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk_plan import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import parallel_errors, run_jobs
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     Index, environment_params, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import RateGate
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import RateGate
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 NOW_MS = 1_700_000_000_000
@@ -145,6 +145,6 @@ def test_a_429_to_one_client_slows_its_sibling_too():
 
 
 def test_with_token_shares_the_gate():
-    from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceClient
+    from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient
     client = DynatraceClient('https://dt.example.com', 'dt0c01.' + 'C' * 24 + '.' + 'D' * 64)
     assert client.with_token('dt0c01.' + 'A' * 24 + '.' + 'B' * 64).gate is client.gate

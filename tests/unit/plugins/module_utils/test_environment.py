@@ -2,9 +2,9 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _environment as env
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._case import camel_to_snake, keys_to_snake, snake_to_camel
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._filters import safe_filter_value
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment as env
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.case import camel_to_snake, keys_to_snake, snake_to_camel
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.filters import safe_filter_value
 
 SEED_LIST_ENVIRONMENT = {
     "name": "AndroidApps", "id": "be22c776-1414-00e0-a00a-00b0dcf56443321", "trial": False, "state": "ENABLED",

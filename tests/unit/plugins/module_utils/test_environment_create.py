@@ -6,7 +6,7 @@ counts as a creation, so the caller mints one instead of leaving the API tokens 
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import create_telling_adoption
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import create_telling_adoption
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environment as module
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 

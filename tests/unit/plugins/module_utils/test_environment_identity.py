@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _environment_identity as identity
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment import ENVIRONMENT_ID_PATTERN
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_identity as identity
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import ENVIRONMENT_ID_PATTERN
 
 
 # Pinned: a change would give every name a new id, and a run of the new release would create a second

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _environment_refusals as refusals
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_refusals as refusals
 
 UNKNOWN = 'Unrecognized field, not marked as ignorable.'
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _filters as query
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import filters as query
 
 
 def env(name, tags=(), state='ENABLED', trial=False, env_id=None):

@@ -8,11 +8,12 @@ import email.utils
 import pytest
 import requests
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _http, _http_retry
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport import http as _http
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport import retry as _http_retry
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import (
     DynatraceClient, DynatraceError, ConnectionOptionError, is_loopback_host, normalize_url, parse_error_body,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http_retry import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import (
     backoff_delay, parse_rate_limit_reset, parse_retry_after,
 )
 from tests.unit.plugins.module_utils.fake_http import TOKEN, FakeResponse, make_client, ok

@@ -2,9 +2,9 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _environments_inventory as logic
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _inventory_hosts as hosts
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._filters import build_query
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment import inventory as logic
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import inventory_hosts as hosts
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.filters import build_query
 
 
 @pytest.mark.parametrize('name, expected', [

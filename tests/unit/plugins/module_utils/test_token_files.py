@@ -3,7 +3,7 @@
 import os
 import stat
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _token_files
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
 
 
 def test_a_new_file_is_private_and_an_existing_one_never_overwritten(tmp_path):

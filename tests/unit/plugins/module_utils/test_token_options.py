@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._token_options import (
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
     create_body, expiration_value, iso_to_ms, scope_errors, token_drift, token_view, validate_options,
 )
 

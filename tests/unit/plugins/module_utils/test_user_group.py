@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _user_group as model
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import user_group as model
 
 VSP = 'VIEW_SECURITY_PROBLEMS'
 INDEX = model.EnvironmentIndex([{'id': 'p1', 'name': 'prod'}, {'id': 'd1', 'name': 'dev'},

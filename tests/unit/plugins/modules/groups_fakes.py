@@ -3,8 +3,8 @@
 Used with harness.run_main and harness.FakeEnvironmentsApi; tests/integration runs the same modules against the emulator.
 """
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import ResponseLostError
 
 
 class FakeGroupsApi:

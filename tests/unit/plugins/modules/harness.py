@@ -10,8 +10,9 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_cluster, _api_environments
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import cluster as _api_cluster
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as _api_environments
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
 
 TOKEN = 'dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.' + 'S' * 64
 CONNECTION = dict(url='https://dt.example.com', api_token=TOKEN)

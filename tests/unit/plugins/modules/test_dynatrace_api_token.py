@@ -7,7 +7,8 @@ the modules against the emulator.
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments, _api_tokens
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as _api_environments
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_api_token as module
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_api_token_info as info_module
 from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, ResponseLostError, run_main

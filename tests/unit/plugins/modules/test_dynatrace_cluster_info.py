@@ -6,8 +6,8 @@ The API layer is stubbed (harness.FakeClusterApi); tests/integration runs the mo
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _cluster_info
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._http import DynatraceError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.cluster import info as _cluster_info
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_cluster_info as module
 from tests.unit.plugins.modules.harness import TOKEN, FakeClusterApi, StubClient, run_main
 

@@ -7,9 +7,9 @@ The API layer is stubbed (harness.FakeEnvironmentsApi); tests/integration runs t
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils import _api_environments
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_create import post_without_duplicates
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._environment_identity import creation_id
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as _api_environments
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import post_without_duplicates
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environment as module
 from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
 

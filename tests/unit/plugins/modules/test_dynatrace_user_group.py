@@ -6,7 +6,7 @@ module against the emulator.
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_ensure import grant_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import grant_environment
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_user_group as module
 from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
 from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main

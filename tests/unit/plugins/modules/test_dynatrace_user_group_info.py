@@ -4,7 +4,7 @@ The API layer is stubbed (groups_fakes.FakeGroupsApi, harness.FakeEnvironmentsAp
 module against the emulator.
 """
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._user_group_info import validate_info_options
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.info import validate_info_options
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_user_group_info as module
 from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
 from tests.unit.plugins.modules.harness import FakeEnvironmentsApi, environment, run_main

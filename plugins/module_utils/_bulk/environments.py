@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""dynatrace_environments' logic: a whole list of environments, their API tokens and group permissions.
+
+INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
+signatures and behaviour may change in any release without notice.
+
+One listing of the environments plans every item (_bulk_plan); the items that need writes run as
+jobs, at most `parallel` at a time (_bulk_executor), each with the steps dynatrace_environment and
+dynatrace_api_token use for one item; then the permissions are granted one item after the other
+from ONE listing of the groups (a group is read-modify-written as a whole, so two writers of one
+group at once would lose each other's change). One item failing never stops or hides the others.
+
+Requests: steady state (nothing to do, every token recorded in the token folder) is the listing of
+the environments, plus the listing of the groups when an item declares permissions. A creation is
+one PUT; a change one PUT; a deletion a PUT and a DELETE. Tokens of an item that are not recorded:
+the mint of a token-management token (none for an environment created in this run: its creation
+answer carries one) and its deletion, one listing of the environment's tokens, one POST per missing
+token. Permissions: one PUT per group that lacks some, a POST per group that does not exist.
+Check mode sends the listings only.
+"""
+
+import time
+from functools import partial
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
+    Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_change import converge, delete
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import create_telling_adoption
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
+
+
+def input_errors(params, now_ms=None):
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    return list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
+
+
+def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None):
+    """Run one dynatrace_environments task; return the module result (without request counters)."""
+    warn = warn or (lambda message: None)
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    items = params['environments'] or []
+    if not items:
+        return summary([])
+    environments, dummy = api.list_environments(client, **read_flags(items))
+    index = Index(environments)
+    run = Run(client, params, check_mode, warn, now_ms)
+    jobs = [partial(run.item, item, plan_item(environment_params(item, params['update_existing']), index))
+            for item in items]
+    outcomes = run_jobs(jobs, params['parallel'])
+    results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
+    run.grant_all(items, results)
+    if params.get('token_dir') and not check_mode:
+        write_token_files(params['token_dir'], results)
+    return summary(results)
+
+
+def _outcome_result(item, outcome):
+    if outcome.failed:
+        return dict(name=label(item), changed=False, failed=True, msg=_message(outcome.error))
+    return outcome.value
+
+
+def _message(error):
+    return str(error) if isinstance(error, DynatraceError) else '%s: %s' % (type(error).__name__, error)
+
+
+class Run:
+    """The settings one task's items share."""
+
+    def __init__(self, client, params, check_mode, warn, now_ms):
+        self.client, self.check_mode, self.warn, self.now_ms = client, check_mode, warn, now_ms
+        self.update_existing = params['update_existing']
+        self.recorded = list(params.get('recorded_token_files') or [])
+        self.token_dir = params.get('token_dir')
+        if self.token_dir:
+            self.recorded += _token_files.recorded(self.token_dir)
+        self.verify = params.get('verify_tokens')
+        self.parallel = params['parallel']
+
+    def item(self, item, step):
+        """The environment step of one item, then its API tokens; the result of the item."""
+        params = environment_params(item, self.update_existing)
+        if item.get('api_tokens') and step.kind == 'create':
+            params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
+        result, adopted = self.environment(params, step)
+        result = dict(result, name=label(item))
+        token = result.pop('token_management_token', None)
+        if token and item.get('create_token') is not False:
+            result['token_management_token'] = token
+        if adopted and item.get('api_tokens'):
+            result.update(self.adopted(item, result['environment_id']))
+        elif step.kind in ('create', 'existing') and item.get('api_tokens'):
+            result['api_tokens'] = self.tokens(item, result['environment_id'], token)
+            result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
+        if result.get('environment_id') and params['state'] == 'present':
+            result['environment_url'] = environment_url(self.client, result['environment_id'])
+            result['paas_token_file'] = paas_token_file(item, result['environment_id'])
+        return result
+
+    def environment(self, params, step):
+        """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""
+        if step.kind == 'refused':
+            raise DynatraceError(step.message)
+        if step.kind == 'create':
+            return create_telling_adoption(self.client, params, step.environment_id, self.check_mode, self.warn,
+                                           post_when_refused=not params.get('environment_id'))
+        if step.kind == 'existing':
+            return converge(self.client, step.environment, params, self.check_mode), False
+        if step.kind == 'delete':
+            return delete(self.client, step.environment, self.check_mode), False
+        return dict(changed=False, environment_id=step.environment_id, environment={}, drift={}), False
+
+    @staticmethod
+    def adopted(item, environment_id):
+        """The API tokens of an environment this run's PUT did not create: left to the run that did.
+
+        A creating PUT answered 204: it updated an environment that another run created at the same moment
+        (or an earlier attempt whose answer was lost). That run creates the API tokens with the token of its answer;
+        creating them here too could make each one twice, since token names are not unique. So the item fails,
+        asking for a run again, which finds the tokens and makes only those still missing.
+        """
+        return dict(failed=True, api_tokens=[dict(name=t['name'], changed=False, state='skipped',
+                                                  file=token_file(environment_id, t['name']))
+                                             for t in item['api_tokens']],
+                    msg='environment %s was created at the same moment by another run (or by an earlier attempt whose '
+                        'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
+                        'again to check them and create any still missing' % environment_id)
+
+    def tokens(self, item, environment_id, token_management_token):
+        """Ensure the declared API tokens that the token folder does not record; one session for all of them."""
+        pending = pending_tokens(item, environment_id, self.recorded, self.verify)
+        names = set(token['name'] for token in pending)
+        results = [dict(name=t['name'], changed=False, state='recorded', file=token_file(environment_id, t['name']))
+                   for t in item['api_tokens'] if t['name'] not in names]
+        if pending and self.check_mode:
+            results += [dict(name=t['name'], changed=True, state='unknown', file=token_file(environment_id, t['name']),
+                             msg='not recorded in the token folder: looked up (and created when missing) when not '
+                                 'in check mode') for t in pending]
+        elif pending:
+            results += self._ensure_tokens(environment_id, token_management_token, pending)
+        return sorted(results, key=lambda t: t['name'])
+
+    def _ensure_tokens(self, environment_id, token_management_token, pending):
+        session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
+        results = []
+        with session:
+            listing = _api_tokens.list_api_tokens(session.client, environment_id, LIST_FIELDS)
+            for token in pending:
+                params = dict(token, state='present', rotate=False, update_existing=False)
+                outcome = TokenTask(session, params, False, self.warn, self.now_ms, listing).present()
+                results.append(dict(name=token['name'], changed=outcome.get('changed', False),
+                                    state='created' if outcome.get('token') else 'exists', id=outcome.get('token_id'),
+                                    file=token_file(environment_id, token['name']), scopes=sorted(token['scopes']),
+                                    msg=outcome.get('msg'), **({'token': outcome['token']} if outcome.get('token')
+                                                               else {})))
+        return results
+
+    def grant_all(self, items, results):
+        """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
+        todo = [(item, result) for item, result in zip(items, results)
+                if item.get('permissions') and not result.get('failed') and result.get('environment_id')]
+        if not todo:
+            return
+        groups = _api_groups.list_groups(self.client)
+        granted = grant_all(self.client, groups, [(result['environment_id'], item['permissions']) for item, result in todo],
+                            self.check_mode, self.warn, self.parallel)
+        for dummy, result in todo:
+            outcomes = granted[result['environment_id']]
+            result['permissions'] = outcomes
+            failed = [outcome['msg'] for outcome in outcomes if outcome.get('failed')]
+            if failed:
+                result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
+            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+
+
+def write_token_files(folder, results):
+    """Each new secret to its own file in `folder` (never overwritten); the PaaS token of each item for the hand-off."""
+    for result in results:
+        if result.get('token_management_token'):
+            result['token_file_written'] = _token_files.write_new(folder, '%s.token' % result['environment_id'],
+                                                                  result['token_management_token'])
+        for token in _new_tokens(result):
+            token['file_written'] = _token_files.write_new(folder, token['file'], token['token'])
+        paas_file = result.get('paas_token_file')
+        if paas_file:
+            created = [token['token'] for token in _new_tokens(result) if token['file'] == paas_file]
+            result['oneagent_paas_token'] = created[0] if created else _token_files.read(folder, paas_file)
+
+
+PAAS_SCOPE = 'InstallerDownload'
+
+
+def summary(results):
+    """The module result: per item results in list order, and the views the role reads."""
+    failures = dict((r['name'], r['msg']) for r in results if r.get('failed'))
+    created = dict((r['name'], dict(id=r['environment_id'], environment_url=r.get('environment_url'),
+                                    token_management_token=r.get('token_management_token')))
+                   for r in results if _is_creation(r))
+    tokens = dict((r['name'], dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
+                                   for t in _new_tokens(r)))
+                  for r in results if _new_tokens(r))
+    diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', r['name']),
+                  after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
+    drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
+    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures, created=created,
+                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs,
+                oneagent_handoff=dict((r['name'], handoff(r)) for r in results if r.get('paas_token_file')))
+
+
+def handoff(result):
+    """The variables the dynatrace.oneagent role reads: the environment URL and the PaaS token (None when unknown)."""
+    secret = result.get('oneagent_paas_token')
+    if secret is None:
+        created = [token['token'] for token in _new_tokens(result) if token['file'] == result['paas_token_file']]
+        secret = created[0] if created else None
+    return dict(oneagent_environment_url=result['environment_url'], oneagent_paas_token=secret)
+
+
+def _is_creation(result):
+    return (not result.get('failed') and result.get('changed') and result.get('diff', {}).get('before') == {}
+            and bool(result.get('environment')))
+
+
+def _new_tokens(result):
+    return [token for token in result.get('api_tokens') or [] if token.get('token')]
+
+
+def paas_token_file(item, environment_id):
+    """The file of the item's first token with InstallerDownload (what OneAgent installs with), or None."""
+    for token in item.get('api_tokens') or []:
+        if PAAS_SCOPE in token['scopes']:
+            return token_file(environment_id, token['name'])
+    return None

@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the clusterops.dynatrace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""dynatrace_user_group's logic: make one user group hold what a task says (present or absent).
+
+INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
+signatures and behaviour may change in any release without notice.
+
+The request budget of every path is stated once, in the module documentation ("Requests per run"
+in plugins/modules/dynatrace_user_group.py); tests/unit/plugins/modules/test_dynatrace_user_group.py
+and the integration tests count the calls of each path against it. Check mode sends the reads only.
+grant_environment() (for a bulk caller) reads nothing itself: it works on the caller's groups listing.
+"""
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api_environments
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
+    EnvironmentIndex, changed_environments, create_body, diff_side, grant_errors, group_diff, group_to_options,
+    names_differ, planned_rights, resolve_entries, rights_of, sorted_permissions, update_body,
+)
+
+NAME_LISTS = (('ldap_group_names', 'ldapGroupNames'), ('sso_group_names', 'ssoGroupNames'))
+
+
+def ensure_user_group(client, params, check_mode=False, diff=False, warn=None):
+    """Run one dynatrace_user_group task; return the module result (without request counters)."""
+    warn = warn or (lambda message: None)
+    if params['state'] == 'absent':
+        return ensure_absent(client, params['name'], check_mode, diff)
+    index = entries = None
+    if params.get('permissions') is not None:
+        index = read_index(client)
+        entries, errors = resolve_entries(params['permissions'], index)
+        if errors:
+            raise DynatraceError('; '.join(errors))
+    group = find_group(api.list_groups(client), params['name'])
+    if index is None and rights_of(group):
+        index = read_index(client)
+    task = Task(params, entries, index or EnvironmentIndex([]))
+    if group is None:
+        return create(client, task, check_mode, warn)
+    return update(client, task, group, check_mode)
+
+
+def read_index(client):
+    """The one environments listing of a task (every page)."""
+    environments, dummy = api_environments.list_environments(client)
+    return EnvironmentIndex(environments)
+
+
+def find_group(groups, name):
+    """The group named exactly `name`, or None; a name that differs only in case fails (the cluster refuses it)."""
+    exact = [group for group in groups if group['name'] == name]
+    if len(exact) == 1:
+        return exact[0]
+    folded = sorted(group['name'] for group in groups if group['name'].casefold() == name.casefold())
+    if folded:
+        raise DynatraceError('no group is named %r, but %s %s: the cluster compares group names without case, so it '
+                             'would refuse to create %r; use the existing name'
+                             % (name, 'group' if len(folded) == 1 else 'groups', ', '.join(repr(n) for n in folded), name))
+    return None
+
+
+class Task:
+    """What one task wants: the group name, resolved permission entries (or None), mode, name lists."""
+
+    def __init__(self, params, entries, index):
+        self.name = params['name']
+        self.entries = entries
+        self.mode = params.get('permissions_mode') or 'merge'
+        self.index = index
+        self.names = dict((option, params.get(option)) for option, dummy in NAME_LISTS)
+
+    def rights(self, current):
+        return current if self.entries is None else planned_rights(current, self.entries, self.mode)
+
+
+def create(client, task, check_mode, warn):
+    rights = task.rights({})
+    body = create_body(task.name, rights, task.names['ldap_group_names'], task.names['sso_group_names'])
+    predicted = dict(body, id=None)
+    result = dict(changed=True, group_id=None, group=group_to_options(predicted, task.index),
+                  diff=dict(before={}, after=diff_side(rights, sorted(rights), task.index, _names_of(predicted)),
+                            after_header='group %s (new)' % task.name))
+    if check_mode:
+        return result
+    group, how = create_or_adopt(client, body, warn)
+    if how == 'created':
+        result.update(group_id=group['id'], group=group_to_options(group, task.index))
+        return result
+    if task.entries is None and rights_of(group):
+        task.index = read_index(client)
+    updated = update(client, task, group, check_mode)
+    if how == 'recovered':
+        updated.update(changed=True, diff=result['diff'])
+    return updated
+
+
+def create_or_adopt(client, body, warn, attempts=2):
+    """POST the group; return (group, how): how is 'created', 'adopted' or 'recovered'.
+
+    A 406 means the name is taken: the group appeared after the read, so a fresh GET /groups
+    finds it and it is 'adopted' (another run made it). A lost answer means the POST may have
+    worked: a group of that name found by the fresh read is 'recovered' (most likely this POST
+    made it); none found sends the POST once more. There is never a second group.
+    """
+    try:
+        created = api.create_group(client, body)
+    except (api.GroupNameTakenError, ResponseLostError) as exc:
+        lost = isinstance(exc, ResponseLostError)
+        found = find_group(api.list_groups(client), body['name'])
+        if found is not None:
+            warn('%s (%s); group %r exists now and is %s, no second group is created'
+                 % ('the answer to the create was lost' if lost else 'the group appeared between the read and the '
+                    'create', exc.message, body['name'], 'used' if lost else 'adopted and updated'))
+            return found, 'recovered' if lost else 'adopted'
+        if lost and attempts > 1:
+            return create_or_adopt(client, body, warn, attempts - 1)
+        raise DynatraceError('the create of group %r failed (%s) and no group of that name exists'
+                             % (body['name'], exc), status=exc.status, method='POST', path=api.GROUPS_PATH)
+    if created is None:
+        # An empty answer: the id comes from the list.
+        created = find_group(api.list_groups(client), body['name'])
+        if created is None:
+            raise DynatraceError('the create of group %r answered nothing and the group is not in the list'
+                                 % body['name'], method='POST', path=api.GROUPS_PATH)
+    return created, 'created'
+
+
+def update(client, task, group, check_mode):
+    """Read-modify-write: `group` is a fresh read; the whole group is sent back with the changes."""
+    current = rights_of(group)
+    rights = task.rights(current)
+    before_names, after_names = {}, {}
+    for option, key in NAME_LISTS:
+        if names_differ(group, key, task.names[option]):
+            before_names[option] = sorted(group.get(key) or ())
+            after_names[option] = sorted(set(task.names[option]))
+    result = dict(changed=False, group_id=group['id'], group=group_to_options(group, task.index))
+    if not changed_environments(current, rights) and not after_names:
+        return result
+    body = update_body(group, rights, task.names['ldap_group_names'], task.names['sso_group_names'])
+    answer = body if check_mode else (api.update_group(client, body) or body)
+    result.update(changed=True, group=group_to_options(answer, task.index),
+                  diff=group_diff(task.name, current, rights, task.index, before_names, after_names))
+    return result
+
+
+def ensure_absent(client, name, check_mode, diff):
+    group = find_group(api.list_groups(client), name)
+    if group is None:
+        return dict(changed=False, group_id=None, group={})
+    index = read_index(client) if diff and rights_of(group) else EnvironmentIndex([])
+    before = diff_side(rights_of(group), sorted(rights_of(group)), index, _names_of(group))
+    result = dict(changed=True, group_id=group['id'], group={},
+                  diff=dict(before=before, after={}, before_header='group %s' % name))
+    if not check_mode:
+        api.delete_group(client, group['id'])
+    return result
+
+
+def _names_of(group):
+    return dict((option, sorted(group.get(key) or ())) for option, key in NAME_LISTS)
+
+
+def grant_environment(client, groups, environment_id, grants, check_mode=False, warn=None):
+    """Apply one environment's {group name: [permissions]} in merge mode, from an already-read groups listing.
+
+    For a bulk caller (one groups read for a whole list of environments): `groups` is what
+    api.list_groups() answered, and is kept current in place (a written group is replaced by
+    the server's answer, a created or adopted one added), so the next environment of the same
+    run builds on it without another read. Nothing else on a group changes. Requests: none when
+    every group holds its permissions; one PUT per group that lacks some; a POST for a group that
+    does not exist (a 406 race adopts it, as in dynatrace_user_group). Check mode sends nothing.
+
+    Returns one {group, changed, created, before, after} per group, sorted by name; before and
+    after are this environment's permissions in that group.
+    """
+    errors = grant_errors(grants)
+    if errors:
+        raise DynatraceError('; '.join(errors))
+    warn = warn or (lambda message: None)
+    return [_grant_one(client, groups, environment_id, name, set(grants[name]), check_mode, warn)
+            for name in sorted(grants)]
+
+
+def _grant_one(client, groups, environment_id, name, permissions, check_mode, warn):
+    entries = [(environment_id, 'present', permissions)]
+    group = find_group(groups, name)
+    current = rights_of(group)
+    rights = planned_rights(current, entries, 'merge')
+    outcome = dict(group=name, changed=False, created=group is None,
+                   before=sorted_permissions(current.get(environment_id, ())), after=sorted_permissions(rights[environment_id]))
+    if group is not None and not changed_environments(current, rights):
+        return dict(outcome, after=outcome['before'])
+    outcome['changed'] = True
+    if check_mode:
+        return outcome
+    if group is None:
+        group, how = create_or_adopt(client, create_body(name, rights), warn)
+        groups.append(group)
+        if how == 'created':
+            return outcome
+        follow = _grant_one(client, groups, environment_id, name, permissions, check_mode, warn)
+        return dict(follow, changed=True, created=True) if how == 'recovered' else follow
+    answer = api.update_group(client, update_body(group, rights)) or update_body(group, rights)
+    groups[groups.index(group)] = answer
+    return outcome
