@@ -16,7 +16,8 @@ description:
     M(clusterops.dynatrace.dynatrace_environment) (creation under the id derived from the name, so no timing makes a
     second environment of a name; id and name must agree; drift reported unless O(update_existing)), then the API
     tokens of each item (the rules of M(clusterops.dynatrace.dynatrace_api_token), idempotent by name) and its group
-    permissions in merge mode (as M(clusterops.dynatrace.dynatrace_user_group) with C(permissions_mode=merge)).
+    permissions, each group merged or replaced as O(groups) says (the decision
+    M(clusterops.dynatrace.dynatrace_user_group) makes with O(clusterops.dynatrace.dynatrace_user_group#module:permissions_mode)).
   - The items have the shape of the items of the P(clusterops.dynatrace.environments#role) role's C(environments_list);
     the role runs this module once for its whole list.
   - The whole list is planned from one listing of the environments; writes run for up to O(parallel) items at a
@@ -128,9 +129,40 @@ options:
       permissions:
         description:
           - "Group permissions on this environment: a map from group name to a list of permissions
-            (C(VIEWER), C(MANAGE_SETTINGS), ...), added in merge mode: nothing else on a group changes. A group that
-            does not exist is created."
+            (C(VIEWER), C(MANAGE_SETTINGS), ...). A group that does not exist is created. A group is merged (nothing
+            else on it changes; what it holds on a listed environment beyond the declaration is warned about) unless
+            O(groups) sets it to V(replace)."
         type: dict
+  groups:
+    description:
+      - How the permissions of each group are applied. A group not listed here is merged.
+      - The environments the run manages are those of the items that are present and did not fail.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The group name, exactly.
+        type: str
+        required: true
+      permissions_mode:
+        description:
+          - V(merge) adds the declared permissions and keeps everything else on the group; what the group holds on a
+            managed environment beyond the declaration (on an item that does not name the group, all of it) is kept,
+            returned as C(undeclared) and shown as a warning per environment.
+          - V(replace) makes the group hold exactly what the items declare on the managed environments; the rest is
+            revoked there (C(revoked) in each item's C(permissions), and a diff per group in check mode and C(--diff)).
+            Environments outside the list keep their permissions unless O(groups[].replace_scope=cluster).
+        type: str
+        choices: [merge, replace]
+        default: merge
+      replace_scope:
+        description:
+          - V(listed) revokes only on the environments of the list; V(cluster) also revokes every permission of the
+            group on environments outside the list (RV(permissions_elsewhere)).
+        type: str
+        choices: [listed, cluster]
+        default: listed
   update_existing:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
@@ -185,7 +217,7 @@ outcomes:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
       C(created), C(unknown) in check mode, C(skipped) when another run created the environment), C(file), and
-      C(token) only when created), C(permissions) (per group C(before) and C(after)), C(paas_token_file) (the file of
+      C(token) only when created), C(permissions) (per group C(before), C(after), and C(revoked) and C(undeclared) when there are some), C(paas_token_file) (the file of
       the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
     - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
       result only; the task's display is censored when it holds one.
@@ -218,6 +250,17 @@ oneagent_handoff:
       O(token_dir); null when neither has it). A secret; the display is censored when it holds one.
   returned: always
   type: dict
+permissions_elsewhere:
+  description: The group permission changes on environments outside the list (O(groups[].replace_scope=cluster)),
+    each C(environment_id), C(group), C(before), C(after), C(revoked).
+  returned: always
+  type: list
+  elements: dict
+diff:
+  description: One diff per changed item, then one per group whose permissions change (before and after by environment name).
+  returned: always
+  type: list
+  elements: dict
 drift_diff:
   description: RV(drift) as the lines of a diff.
   returned: always
@@ -247,6 +290,10 @@ ITEM_SPEC = dict(
     permissions=dict(type='dict'),
 )
 
+GROUP_SPEC = dict(name=dict(type='str', required=True),
+                  permissions_mode=dict(type='str', choices=['merge', 'replace'], default='merge'),
+                  replace_scope=dict(type='str', choices=['listed', 'cluster'], default='listed'))
+
 
 def argument_spec():
     return connection_argument_spec(
@@ -257,6 +304,7 @@ def argument_spec():
         token_dir=dict(type='path'),
         verify_tokens=dict(type='bool', default=False),
         list_name=dict(type='str', default='environments'),
+        groups=dict(type='list', elements='dict', default=[], options=GROUP_SPEC),
     )
 
 

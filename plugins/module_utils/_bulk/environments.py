@@ -32,6 +32,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_to
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import settings_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
 )
@@ -44,7 +45,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_
 
 def input_errors(params, now_ms=None):
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    return list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
+    return (list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
+            + settings_errors(params.get('groups')))
 
 
 def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None):
@@ -53,7 +55,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     items = params['environments'] or []
     if not items:
-        return summary([])
+        return with_permission_changes(summary([]), [], [], [])
     environments, dummy = api.list_environments(client, **read_flags(items))
     index = Index(environments)
     run = Run(client, params, check_mode, warn, now_ms)
@@ -64,7 +66,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     run.grant_all(items, results)
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
-    return summary(results)
+    return with_permission_changes(summary(results), results, run.elsewhere, environments)
 
 
 def _outcome_result(item, outcome):
@@ -89,6 +91,8 @@ class Run:
             self.recorded += _token_files.recorded(self.token_dir)
         self.verify = params.get('verify_tokens')
         self.parallel = params['parallel']
+        self.groups = params.get('groups') or []
+        self.elsewhere = []
 
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
@@ -169,21 +173,61 @@ class Run:
         return results
 
     def grant_all(self, items, results):
-        """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
-        todo = [(item, result) for item, result in zip(items, results)
-                if item.get('permissions') and not result.get('failed') and result.get('environment_id')]
-        if not todo:
+        """Permissions from one groups listing, one write per group, each group decided merge or replace.
+
+        The environments this run manages are those of the items that did not fail and are present; replace
+        revokes only there (or everywhere with replace_scope cluster). The groups are read only when some item
+        declares permissions or the groups setting names a group.
+        """
+        managed = [(item, result) for item, result in zip(items, results)
+                   if not result.get('failed') and result.get('environment_id') and item.get('state', 'present') == 'present']
+        if not managed or not (self.groups or any(item.get('permissions') for item, dummy in managed)):
             return
         groups = _api_groups.list_groups(self.client)
-        granted = grant_all(self.client, groups, [(result['environment_id'], item['permissions']) for item, result in todo],
-                            self.check_mode, self.warn, self.parallel)
-        for dummy, result in todo:
-            outcomes = granted[result['environment_id']]
-            result['permissions'] = outcomes
+        granted = grant_all(self.client, groups, [(result['environment_id'], item.get('permissions') or {})
+                                                  for item, result in managed],
+                            self.check_mode, self.warn, self.parallel, settings=self.groups)
+        by_id = dict((result['environment_id'], result) for dummy, result in managed)
+        for environment_id, outcomes in granted.items():
+            result = by_id.get(environment_id)
+            if result is None:  # replace_scope cluster: an environment outside the list
+                self.elsewhere.extend(dict(outcome, environment_id=environment_id) for outcome in outcomes)
+                continue
+            if outcomes:
+                result['permissions'] = outcomes
             failed = [outcome['msg'] for outcome in outcomes if outcome.get('failed')]
             if failed:
                 result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
             result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+            for outcome in outcomes:
+                if outcome.get('undeclared'):
+                    self.warn('environment %s: group %s holds %s there, which the list does not declare (kept: the '
+                              'group is merged; permissions_mode replace in its groups setting revokes it)'
+                              % (result['name'], outcome['group'], ', '.join(outcome['undeclared'])))
+
+
+def with_permission_changes(summarised, results, elsewhere, environments):
+    """The module result with one diff per changed group (by environment name) and the changes outside the list.
+
+    RV(diff) gains one before/after per changed group, so check mode and --diff show exactly what would be granted
+    and revoked; RV(permissions_elsewhere) lists the changes on environments outside the list (replace_scope cluster).
+    """
+    names = dict((environment['id'], environment.get('name') or environment['id']) for environment in environments)
+    names.update((result['environment_id'], result['name']) for result in results if result.get('environment_id'))
+    changes = [(result['environment_id'], outcome) for result in results for outcome in result.get('permissions') or ()]
+    changes += [(outcome['environment_id'], outcome) for outcome in elsewhere]
+    by_group = {}
+    for environment_id, outcome in changes:
+        if outcome.get('changed') and not outcome.get('failed'):
+            by_group.setdefault(outcome['group'], []).append((names.get(environment_id, environment_id), outcome))
+    summarised['diff'] = summarised['diff'] + [
+        dict(before=dict(permissions=dict((name, o['before']) for name, o in changed)),
+             after=dict(permissions=dict((name, o['after']) for name, o in changed)),
+             before_header='group %s' % group, after_header='group %s' % group)
+        for group, changed in sorted(by_group.items())]
+    summarised['permissions_elsewhere'] = elsewhere
+    summarised['changed'] = summarised['changed'] or any(outcome.get('changed') for outcome in elsewhere)
+    return summarised
 
 
 def write_token_files(folder, results):
