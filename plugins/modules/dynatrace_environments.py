@@ -217,8 +217,8 @@ outcomes:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
       C(created), C(unknown) in check mode, C(skipped) when another run created the environment), C(file), and
-      C(token) only when created), C(permissions) (per group C(before), C(after), and C(revoked) and C(undeclared) when there are some), C(paas_token_file) (the file of
-      the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
+      C(token) only when created), C(permissions) (per group C(before), C(after), and C(revoked) and C(undeclared)
+      when there are some), C(paas_token_file) (the file of the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
     - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
       result only; the task's display is censored when it holds one.
   returned: always
