@@ -125,7 +125,10 @@ def test_replace_holds_exactly_the_declared_permissions(emulator, envs):
     assert result['diff']['before']['permissions'] == {
         'payments-prod': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS'],
         'search': ['VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS']}
-    assert result['diff']['after']['permissions'] == {'payments-prod': [], 'search': ['VIEWER']}
+    # The cluster's own VIEW_SECURITY_PROBLEMS next to VIEWER is sent back, not revoked.
+    assert result['diff']['after']['permissions'] == {'payments-prod': [], 'search': ['VIEWER', 'VIEW_SECURITY_PROBLEMS']}
+    assert result['revoked'] == {'payments-prod': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS'],
+                                 'search': ['LOG_VIEWER']}
 
 
 def test_replace_with_an_empty_list_removes_every_permission(emulator, envs):

@@ -32,6 +32,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_to
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import settings_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
@@ -64,6 +65,11 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     outcomes = run_jobs(jobs, params['parallel'])
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
+    for result in results:
+        if result.get('drift'):
+            warn(drift_warning(result['name'], result['drift'],
+                               'environments_update_existing' if params.get('list_name') == 'environments_list'
+                               else 'update_existing'))
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
     return with_permission_changes(summary(results), results, run.elsewhere, environments)

@@ -16,6 +16,7 @@ counts the calls of each path against it. Check mode sends the reads only.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import desired_view
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_change import converge, delete
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import (
@@ -51,7 +52,10 @@ def ensure_environment(client, params, check_mode=False, warn=None):
     warn = warn or (lambda message: None)
     if params['state'] == 'absent':
         return ensure_absent(client, params, check_mode)
-    return ensure_present(client, params, check_mode, warn)
+    result = ensure_present(client, params, check_mode, warn)
+    if result.get('drift'):
+        warn(drift_warning(result['environment'].get('name') or result.get('environment_id'), result['drift']))
+    return result
 
 
 def _read_flags(params):
