@@ -136,6 +136,8 @@ options:
   groups:
     description:
       - How the permissions of each group are applied. A group not listed here is merged.
+      - A group listed here exists after the run (it is created when missing, with or without permissions), with
+        its LDAP and SSO group names when given: the export writes every group of a cluster here.
       - The environments the run manages are those of the items that are present and did not fail.
     type: list
     elements: dict
@@ -163,6 +165,16 @@ options:
         type: str
         choices: [listed, cluster]
         default: listed
+      ldap_group_names:
+        description:
+          - The LDAP groups mapped to this group; when given the group holds exactly these, when left out they are kept.
+        type: list
+        elements: str
+      sso_group_names:
+        description:
+          - The SSO groups mapped to this group; when given the group holds exactly these, when left out they are kept.
+        type: list
+        elements: str
   update_existing:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
@@ -256,6 +268,12 @@ permissions_elsewhere:
   returned: always
   type: list
   elements: dict
+groups:
+  description: The groups of O(groups) created or whose LDAP/SSO names change (C(group), C(changed), C(created),
+    C(before), C(after)), and those that failed (C(failed), C(msg)).
+  returned: always
+  type: list
+  elements: dict
 diff:
   description: One diff per changed item, then one per group whose permissions change (before and after by environment name).
   returned: always
@@ -292,7 +310,8 @@ ITEM_SPEC = dict(
 
 GROUP_SPEC = dict(name=dict(type='str', required=True),
                   permissions_mode=dict(type='str', choices=['merge', 'replace'], default='merge'),
-                  replace_scope=dict(type='str', choices=['listed', 'cluster'], default='listed'))
+                  replace_scope=dict(type='str', choices=['listed', 'cluster'], default='listed'),
+                  ldap_group_names=dict(type='list', elements='str'), sso_group_names=dict(type='list', elements='str'))
 
 
 def argument_spec():

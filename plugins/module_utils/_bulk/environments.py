@@ -56,7 +56,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     items = params['environments'] or []
     if not items:
-        return with_permission_changes(summary([]), [], [], [])
+        return with_permission_changes(summary([]), [], None, [])
     environments, dummy = api.list_environments(client, **read_flags(items))
     index = Index(environments)
     run = Run(client, params, check_mode, warn, now_ms)
@@ -72,7 +72,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
                                else 'update_existing'))
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
-    return with_permission_changes(summary(results), results, run.elsewhere, environments)
+    return with_permission_changes(summary(results), results, run, environments)
 
 
 def _outcome_result(item, outcome):
@@ -99,6 +99,7 @@ class Run:
         self.parallel = params['parallel']
         self.groups = params.get('groups') or []
         self.elsewhere = []
+        self.group_results = []  # groups created or whose LDAP/SSO names change, and groups that failed
 
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
@@ -187,12 +188,12 @@ class Run:
         """
         managed = [(item, result) for item, result in zip(items, results)
                    if not result.get('failed') and result.get('environment_id') and item.get('state', 'present') == 'present']
-        if not managed or not (self.groups or any(item.get('permissions') for item, dummy in managed)):
+        if not self.groups and not any(item.get('permissions') for item, dummy in managed):
             return
         groups = _api_groups.list_groups(self.client)
         granted = grant_all(self.client, groups, [(result['environment_id'], item.get('permissions') or {})
                                                   for item, result in managed],
-                            self.check_mode, self.warn, self.parallel, settings=self.groups)
+                            self.check_mode, self.warn, self.parallel, settings=self.groups, report=self.group_results)
         by_id = dict((result['environment_id'], result) for dummy, result in managed)
         for environment_id, outcomes in granted.items():
             result = by_id.get(environment_id)
@@ -212,28 +213,40 @@ class Run:
                               % (result['name'], outcome['group'], ', '.join(outcome['undeclared'])))
 
 
-def with_permission_changes(summarised, results, elsewhere, environments):
+def with_permission_changes(summarised, results, run, environments):
     """The module result with one diff per changed group (by environment name) and the changes outside the list.
 
     RV(diff) gains one before/after per changed group, so check mode and --diff show exactly what would be granted
-    and revoked; RV(permissions_elsewhere) lists the changes on environments outside the list (replace_scope cluster).
+    and revoked; RV(permissions_elsewhere) lists the changes on environments outside the list (replace_scope
+    cluster); RV(groups) the groups created or whose LDAP/SSO names change, and those that failed.
     """
+    elsewhere = run.elsewhere if run else []
+    whole = run.group_results if run else []
     names = dict((environment['id'], environment.get('name') or environment['id']) for environment in environments)
     names.update((result['environment_id'], result['name']) for result in results if result.get('environment_id'))
     changes = [(result['environment_id'], outcome) for result in results for outcome in result.get('permissions') or ()]
     changes += [(outcome['environment_id'], outcome) for outcome in elsewhere]
-    by_group = {}
+    by_group = dict((outcome['group'], ([], outcome)) for outcome in whole if not outcome.get('failed'))
     for environment_id, outcome in changes:
         if outcome.get('changed') and not outcome.get('failed'):
-            by_group.setdefault(outcome['group'], []).append((names.get(environment_id, environment_id), outcome))
-    summarised['diff'] = summarised['diff'] + [
-        dict(before=dict(permissions=dict((name, o['before']) for name, o in changed)),
-             after=dict(permissions=dict((name, o['after']) for name, o in changed)),
-             before_header='group %s' % group, after_header='group %s' % group)
-        for group, changed in sorted(by_group.items())]
+            by_group.setdefault(outcome['group'], ([], None))[0].append((names.get(environment_id, environment_id), outcome))
+    summarised['diff'] = summarised['diff'] + [_group_diff(group, *by_group[group]) for group in sorted(by_group)]
     summarised['permissions_elsewhere'] = elsewhere
-    summarised['changed'] = summarised['changed'] or any(outcome.get('changed') for outcome in elsewhere)
+    summarised['groups'] = whole
+    failed = [outcome for outcome in whole if outcome.get('failed')]
+    for outcome in failed:
+        summarised['failures']['group %s' % outcome['group']] = outcome['msg']
+    summarised['changed'] = summarised['changed'] or any(outcome.get('changed') for outcome in elsewhere + whole)
     return summarised
+
+
+def _group_diff(group, changed, whole):
+    before, after = dict((whole or {}).get('before') or {}), dict((whole or {}).get('after') or {})
+    if changed:
+        before['permissions'] = dict((name, outcome['before']) for name, outcome in changed)
+        after['permissions'] = dict((name, outcome['after']) for name, outcome in changed)
+    return dict(before={} if whole and whole.get('created') else before, after=after,
+                before_header='group %s' % group, after_header='group %s' % group)
 
 
 def write_token_files(folder, results):

@@ -23,24 +23,27 @@ from functools import partial
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import (
-    decide_for_environments, group_settings,
+    GroupSetting, decide_for_environments, group_settings,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    create_body, rights_of, sorted_permissions, update_body,
+    create_body, names_differ, rights_of, sorted_permissions, update_body,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import create_or_adopt, find_group
 
 
-def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1, settings=None, managed=None):
+def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1, settings=None, managed=None, report=None):
     """Apply [(environment id, {group: [permissions]})] against the listing `groups`.
 
-    settings: [{name, permissions_mode, replace_scope}] (a group left out is merged); managed: the environment
+    settings: [{name, permissions_mode, replace_scope, ldap_group_names, sso_group_names}] (a group left out is
+    merged; a group named there exists after the run, with those name lists when given); managed: the environment
     ids the run manages (default: those of `grants`). Returns {environment id: [outcome per group, sorted by
-    group]}, each outcome {group, changed, created, before, after} plus `revoked` and `undeclared` (the
-    permissions taken away, or held and not declared) when there are some, or {group, failed, msg} when that
-    group's write failed. An environment outside `grants` appears only when a group changes there.
+    group]}, each outcome {group, changed, created, before, after} plus `revoked` and `undeclared` (the permissions
+    taken away, or held and not declared) when there are some, or {group, failed, msg} when that group's write
+    failed. An environment outside `grants` appears only when a group changes there. `report`, a list, receives
+    one {group, changed, created, ...} per group that changes as a whole (created, name lists) or fails.
     """
     warn = warn or (lambda message: None)
+    report = [] if report is None else report
     modes = group_settings(settings)
     managed = set(managed if managed is not None else (environment_id for environment_id, dummy in grants))
     by_group = dict((name, {}) for name in modes)
@@ -50,42 +53,71 @@ def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1, s
     names = sorted(by_group)
     jobs = []
     for name in names:
-        mode, everywhere = modes.get(name, ('merge', False))
-        jobs.append(partial(_grant_group, client, groups, name, by_group[name], mode, None if everywhere else managed,
-                            check_mode, warn))
+        setting = modes.get(name) or GroupSetting()
+        scope = None if setting.everywhere else managed
+        jobs.append(partial(_grant_group, client, groups, Want(name, by_group[name], setting, scope), check_mode, warn))
     per_environment = dict((environment_id, []) for environment_id, dummy in grants)
     for name, outcome in zip(names, run_jobs(jobs, parallel)):
         if outcome.failed:
             failure = dict(group=name, changed=False, failed=True, msg='group %s: %s' % (name, outcome.error))
+            if not by_group[name]:  # a group of the settings only: no item carries its failure
+                report.append(failure)
             for environment_id in by_group[name]:
                 per_environment.setdefault(environment_id, []).append(failure)
             continue
-        for environment_id, result in sorted(outcome.value.items()):
+        by_environment, whole = outcome.value
+        if whole:
+            report.append(whole)
+        for environment_id, result in sorted(by_environment.items()):
             per_environment.setdefault(environment_id, []).append(result)
     return per_environment
 
 
-def _grant_group(client, groups, name, declared, mode, managed, check_mode, warn, adopted=None):
-    """Decide group `name` for every environment at once, with one write; the outcome per environment."""
-    group = adopted or find_group(groups, name)
-    if group is None and not declared:
-        return {}
+class Want:
+    """What a run wants of one group: its declared permissions by environment, its setting and the managed scope."""
+
+    def __init__(self, name, declared, setting, managed):
+        self.name, self.declared, self.setting, self.managed = name, declared, setting, managed
+
+    def name_changes(self, group):
+        """(before, after) of the name lists that differ from `group` (None: a group to create)."""
+        before, after = {}, {}
+        for option, key in NAME_LISTS:
+            wanted = self.setting.names[option]
+            if wanted is not None and (group is None or names_differ(group, key, wanted)):
+                before[option] = sorted((group or {}).get(key) or ())
+                after[option] = sorted(set(wanted))
+        return before, after
+
+
+NAME_LISTS = (('ldap_group_names', 'ldapGroupNames'), ('sso_group_names', 'ssoGroupNames'))
+
+
+def _grant_group(client, groups, want, check_mode, warn, adopted=None):
+    """Decide one group for every environment at once, with one write: (outcome per environment, group outcome)."""
+    group = adopted or find_group(groups, want.name)
+    if group is None and not want.declared and not want.setting.declared:
+        return {}, None
     current = rights_of(group)
-    decision = decide_for_environments(current, declared, mode, managed)
-    outcomes = dict((env_id, _outcome(name, group, env_id, current, decision))
-                    for env_id in sorted(set(declared) | set(decision.revoked) | set(decision.undeclared)))
-    if (group is not None and not decision.changed) or check_mode:
-        return outcomes
+    decision = decide_for_environments(current, want.declared, want.setting.mode, want.managed)
+    outcomes = dict((env_id, _outcome(want.name, group, env_id, current, decision))
+                    for env_id in sorted(set(want.declared) | set(decision.revoked) | set(decision.undeclared)))
+    before_names, after_names = want.name_changes(group)
+    whole = dict(group=want.name, changed=True, created=group is None, before=before_names, after=after_names) \
+        if group is None or after_names else None
+    if (group is not None and not decision.changed and not after_names) or check_mode:
+        return outcomes, whole
+    names = [want.setting.names[option] for option, dummy in NAME_LISTS]
     if group is None:
-        group, how = create_or_adopt(client, create_body(name, decision.rights), warn)
+        group, how = create_or_adopt(client, create_body(want.name, decision.rights, *names), warn)
         if how == 'created':
-            return outcomes
-        again = _grant_group(client, groups, name, declared, mode, managed, check_mode, warn, adopted=group)
+            return outcomes, whole
+        again, again_whole = _grant_group(client, groups, want, check_mode, warn, adopted=group)
         for outcome in again.values():
             outcome.update(changed=outcome['changed'] or how == 'recovered', created=how == 'recovered')
-        return again
-    api.update_group(client, update_body(group, decision.rights))
-    return outcomes
+        return again, (whole if how == 'recovered' else again_whole)
+    api.update_group(client, update_body(group, decision.rights, *names))
+    return outcomes, whole
 
 
 def _outcome(name, group, env_id, current, decision):

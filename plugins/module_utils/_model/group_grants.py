@@ -29,6 +29,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_g
 MERGE, REPLACE = 'merge', 'replace'
 # Where replace revokes what is not declared: the environments the run manages, or the whole cluster.
 REPLACE_SCOPES = ('listed', 'cluster')
+NAME_LISTS = ('ldap_group_names', 'sso_group_names')
+SETTING_OPTIONS = ('name', 'permissions_mode', 'replace_scope') + NAME_LISTS
 
 
 class Decision:
@@ -114,7 +116,7 @@ def decide_for_environments(current, declared, mode=MERGE, managed=None):
 
 
 def settings_errors(settings, where='groups'):
-    """Errors of the per-group settings of a bulk run: [{name, permissions_mode, replace_scope}]."""
+    """Errors of the per-group settings of a bulk run: [{name, permissions_mode, replace_scope, ldap/sso_group_names}]."""
     if settings is None:
         return []
     if not isinstance(settings, list):
@@ -135,15 +137,34 @@ def settings_errors(settings, where='groups'):
             errors.append('%s.permissions_mode must be merge or replace, got %r' % (here, setting.get('permissions_mode')))
         if (setting.get('replace_scope') or 'listed') not in REPLACE_SCOPES:
             errors.append('%s.replace_scope must be listed or cluster, got %r' % (here, setting.get('replace_scope')))
-        unknown = sorted(set(setting) - {'name', 'permissions_mode', 'replace_scope'})
+        for option in NAME_LISTS:
+            errors.extend(_name_list_errors('%s.%s' % (here, option), setting.get(option)))
+        unknown = sorted(set(setting) - set(SETTING_OPTIONS))
         if unknown:
-            errors.append('%s: unknown option(s) %s; the options are name, permissions_mode, replace_scope'
-                          % (here, ', '.join(unknown)))
+            errors.append('%s: unknown option(s) %s; the options are %s' % (here, ', '.join(unknown), ', '.join(SETTING_OPTIONS)))
     return errors
 
 
+def _name_list_errors(where, values):
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        return ['%s must be a list of strings' % where]
+    return ['%s[%d] must be a non-empty string, got %r' % (where, index, value)
+            for index, value in enumerate(values) if not isinstance(value, str) or not value.strip()]
+
+
+class GroupSetting:
+    """One group's setting: mode, whether replace reaches every environment, and its LDAP/SSO names (None: kept)."""
+
+    def __init__(self, setting=None):
+        setting = setting or {}
+        self.mode = setting.get('permissions_mode') or MERGE
+        self.everywhere = (setting.get('replace_scope') or 'listed') == 'cluster'
+        self.declared = bool(setting)  # a group the settings name exists after the run, permissions or not
+        self.names = dict((option, setting.get(option)) for option in NAME_LISTS)
+
+
 def group_settings(settings):
-    """group name -> (mode, managed_everywhere) from the validated settings list."""
-    return dict((setting['name'], (setting.get('permissions_mode') or MERGE,
-                                   (setting.get('replace_scope') or 'listed') == 'cluster'))
-                for setting in settings or ())
+    """group name -> GroupSetting, from the validated settings list."""
+    return dict((setting['name'], GroupSetting(setting)) for setting in settings or ())

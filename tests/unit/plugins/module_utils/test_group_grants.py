@@ -42,4 +42,5 @@ def test_settings_are_checked_naming_the_option():
         "groups[0].permissions_mode must be merge or replace, got 'overwrite'",
         "groups[1]: group 'g' is listed twice; list each group once",
         'groups[2].name must be a group name (non-empty, no blanks around it), got None',
-        'groups[2]: unknown option(s) nme; the options are name, permissions_mode, replace_scope']
+        'groups[2]: unknown option(s) nme; the options are name, permissions_mode, replace_scope, ldap_group_names, '
+        'sso_group_names']
