@@ -202,6 +202,13 @@ options:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
     type: bool
     default: false
+  caller_warnings:
+    description:
+      - Warnings a caller found before this task, shown as this task's warnings (the P(clusterops.dynatrace.environments#role)
+        role passes its unknown C(environments*) variables and an empty C(environments_list)).
+    type: list
+    elements: str
+    default: []
   list_name:
     description: What input errors call the list, as in C(<list_name>[3] (team-c)); the role passes C(environments_list).
     type: str
@@ -324,10 +331,13 @@ def argument_spec():
         verify_tokens=dict(type='bool', default=False),
         list_name=dict(type='str', default='environments'),
         groups=dict(type='list', elements='dict', default=[], options=GROUP_SPEC),
+        caller_warnings=dict(type='list', elements='str', default=[]),
     )
 
 
 def logic(module, client):
+    for warning in module.params['caller_warnings']:
+        module.warn(warning)
     result = ensure_environments(client, module.params, check_mode=module.check_mode, warn=module.warn)
     if result['failures']:
         result.update(failed=True, msg='%d of %d environments failed: %s'

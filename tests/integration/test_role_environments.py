@@ -232,3 +232,25 @@ def test_connection_from_module_defaults(emulator):
     run = run_without_env([block, REPORT_TASK])
     assert run.rc == 0, run
     assert report(run)['created'] == ['by-defaults']
+
+
+def test_an_empty_list_and_unknown_role_variables_are_warned_about(emulator):
+    emulator.clear_requests()
+    task = role_task([], environments_updateexisting=True)
+    task['vars']['environments'] = [{'name': 'typo'}]  # the typo of environments_list
+    run = run_tasks([task], emulator=emulator)
+    assert run.rc == 0, run
+    (result,) = [entry['result'] for entry in run.results if entry['task'].endswith(BULK_TASK)]
+    warnings = result.get('warnings', [])
+    assert 'environments_list is empty: the role has nothing to provision' in warnings, result
+    for name in ('environments', 'environments_updateexisting'):
+        assert any(w.startswith('unknown variable %s: the environments role ignores it; its variables are environments_api_token'
+                                % name) for w in warnings), warnings
+    assert not any('environments_list:' in w or 'unknown variable environments_list' in w for w in warnings)
+    assert api_requests(emulator) == [] and 'typo' not in by_name(emulator)
+
+
+def test_known_variables_raise_no_warning(emulator):
+    run = run_role(emulator, [{'name': 'quiet'}], environments_parallel=2, environments_groups=[])
+    (result,) = [entry['result'] for entry in run.results if entry['task'].endswith(BULK_TASK)]
+    assert run.rc == 0 and not result.get('warnings'), result
