@@ -103,7 +103,7 @@ def _grant_group(client, groups, want, check_mode, warn, adopted=None):
     outcomes = dict((env_id, _outcome(want.name, group, env_id, current, decision))
                     for env_id in sorted(set(want.declared) | set(decision.revoked) | set(decision.undeclared)))
     before_names, after_names = want.name_changes(group)
-    whole = dict(group=want.name, changed=True, created=group is None, before=before_names, after=after_names) \
+    whole = dict(group=want.name, changed=True, created=group is None, before=before_names if group else {}, after=after_names) \
         if group is None or after_names else None
     if (group is not None and not decision.changed and not after_names) or check_mode:
         return outcomes, whole
