@@ -137,7 +137,7 @@ options:
     description:
       - How the permissions of each group are applied. A group not listed here is merged.
       - A group listed here exists after the run (it is created when missing, with or without permissions), with
-        its LDAP and SSO group names when given: the export writes every group of a cluster here.
+        its LDAP and SSO group names when given. The export writes every group of a cluster here.
       - The environments the run manages are those of the items that are present and did not fail.
     type: list
     elements: dict
