@@ -79,3 +79,15 @@ def test_merge_keeps_undeclared_grants_and_warns_per_environment(emulator):
     assert any('environment beta: group team holds VIEWER' in warning for warning in warnings), warnings
     assert team_rights(emulator)['MANAGE_SETTINGS'] == [envs['alpha']]
     assert [entry['method'] for entry in api_requests(emulator)] == ['GET', 'GET']
+
+
+def test_groups_alone_are_created_with_their_directory_names_and_kept(emulator):
+    groups = [{'name': 'readers', 'ldap_group_names': ['cn=readers'], 'sso_group_names': []}]
+    run = run_role(emulator, [], environments_groups=groups)
+    assert run.rc == 0 and changed_tasks(run), run
+    (group,) = emulator.groups()
+    assert group['name'] == 'readers' and group['ldapGroupNames'] == ['cn=readers']
+    emulator.clear_requests()
+    again = run_role(emulator, [], environments_groups=groups)
+    assert again.rc == 0 and changed_tasks(again) == [], again
+    assert [entry['method'] for entry in api_requests(emulator)] == ['GET', 'GET']

@@ -55,7 +55,7 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     warn = warn or (lambda message: None)
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     items = params['environments'] or []
-    if not items:
+    if not items and not params.get('groups'):
         return with_permission_changes(summary([]), [], None, [])
     environments, dummy = api.list_environments(client, **read_flags(items))
     index = Index(environments)
