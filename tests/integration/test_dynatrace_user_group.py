@@ -311,3 +311,22 @@ def test_the_getting_started_access_guide_runs_as_written(emulator):
     assert second.rc == 0, second
     assert [entry['status'] for entry in second.results] == ['ok', 'ok', 'ok', 'ok']
     assert second.last['msg'] == ['team-payments', 'team-payments-staging']
+
+
+def test_merge_keeps_an_undeclared_grant_and_warns_replace_revokes_it_and_check_mode_shows_it(emulator, envs):
+    api_group(emulator, 'auditors', accessRight={'VIEWER': [envs['search']], 'LOG_VIEWER': [envs['search']]})
+    emulator.clear_requests()
+    status, merged = run_module('dynatrace_user_group', emulator, name='auditors', permissions=[grant('search', 'VIEWER')])
+    assert status == 'ok' and writes(emulator) == [] and merged['undeclared'] == {'search': ['LOG_VIEWER']}
+    assert any('group auditors holds LOG_VIEWER on environment search' in w for w in merged['warnings']), merged
+    status, checked = run_module('dynatrace_user_group', emulator, check=True, diff=True, name='auditors',
+                                 permissions_mode='replace', permissions=[grant('search', 'VIEWER')])
+    assert status == 'changed' and writes(emulator) == [] and checked['revoked'] == {'search': ['LOG_VIEWER']}
+    assert 'LOG_VIEWER' in checked['diff']['before']['permissions']['search']
+    assert 'LOG_VIEWER' not in checked['diff']['after']['permissions']['search']
+    status, replaced = run_module('dynatrace_user_group', emulator, name='auditors', permissions_mode='replace',
+                                  permissions=[grant('search', 'VIEWER')])
+    assert status == 'changed' and 'LOG_VIEWER' not in rights(emulator, 'auditors')[envs['search']]
+    status, again = run_module('dynatrace_user_group', emulator, name='auditors', permissions_mode='replace',
+                               permissions=[grant('search', 'VIEWER')])
+    assert status == 'ok' and again['revoked'] == {} and not again.get('warnings')
