@@ -6,7 +6,7 @@ import pytest
 import requests
 import yaml
 
-from tests.integration.runner import run_module, run_tasks
+from tests.integration.runner import run_module, run_plays, run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
 GROUPS = '/api/v1.0/onpremise/groups'
@@ -304,13 +304,27 @@ def guide_blocks():
 def test_the_getting_started_access_guide_runs_as_written(emulator):
     for name in ('team-payments', 'team-payments-staging'):
         emulator.create_environment(name)
-    (play,), read_tasks = guide_blocks()
+    (play,), read_tasks = guide_blocks()[:2]
     first = run_tasks(play['tasks'], emulator=emulator)
     assert first.rc == 0 and [entry['status'] for entry in first.results] == ['changed', 'changed'], first
     second = run_tasks(play['tasks'] + read_tasks, emulator=emulator)
     assert second.rc == 0, second
     assert [entry['status'] for entry in second.results] == ['ok', 'ok', 'ok', 'ok']
     assert second.last['msg'] == ['team-payments', 'team-payments-staging']
+
+
+def test_the_getting_started_merge_or_replace_example_revokes_as_written(emulator):
+    prod, staging = (emulator.create_environment(name) for name in ('payments-prod', 'payments-staging'))
+    api_group(emulator, 'team-payments', accessRight={'VIEWER': [prod, staging], 'MANAGE_SETTINGS': [prod]})
+    (play,) = guide_blocks()[2]
+    run = run_plays([play], emulator=emulator)
+    assert run.rc == 0, run
+    held = dict((env_id, permissions - {'VIEW_SECURITY_PROBLEMS'})
+                for env_id, permissions in rights(emulator, 'team-payments').items())
+    assert held == {prod: {'VIEWER'}}  # MANAGE_SETTINGS and the staging grant revoked, as the comments say
+    assert list(rights(emulator, 'all-viewers')) == [prod] and 'VIEWER' in rights(emulator, 'all-viewers')[prod]
+    again = run_plays([play], emulator=emulator)
+    assert again.rc == 0 and not [entry for entry in again.results if entry['status'] == 'changed'], again
 
 
 def test_merge_keeps_an_undeclared_grant_and_warns_replace_revokes_it_and_check_mode_shows_it(emulator, envs):
