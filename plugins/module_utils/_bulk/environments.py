@@ -7,7 +7,8 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-One listing of the environments plans every item (_bulk_plan); the items that need writes run as
+One listing of the environments plans every item (the planner of _model/environment_plan over an
+index of it; items that would meet on one environment stop the run before any write); the items that need writes run as
 jobs, at most `parallel` at a time (_bulk_executor), each with the steps dynatrace_environment and
 dynatrace_api_token use for one item; then the permissions are granted one item after the other
 from ONE listing of the groups (a group is read-modify-written as a whole, so two writers of one
@@ -33,10 +34,11 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
-    Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
+    environment_params, list_errors, pending_tokens, read_flags, token_file,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_change import converge, delete
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import create_telling_adoption
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_plan as planner
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import drift_lines, label
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_apply import apply_step
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
@@ -55,16 +57,25 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     if not items:
         return summary([])
     environments, dummy = api.list_environments(client, **read_flags(items))
-    index = Index(environments)
+    steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     run = Run(client, params, check_mode, warn, now_ms)
-    jobs = [partial(run.item, item, plan_item(environment_params(item, params['update_existing']), index))
-            for item in items]
+    jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     outcomes = run_jobs(jobs, params['parallel'])
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
     return summary(results)
+
+
+def plan_all(items, environments, update_existing, list_name='environments'):
+    """The Step of every item from the one listing; items that would meet on one environment stop the run here."""
+    sight = planner.IndexSight(environments)
+    steps = [planner.plan(environment_params(item, update_existing), sight) for item in items]
+    conflicts = planner.conflicting_items(items, steps, list_name)
+    if conflicts:
+        raise DynatraceError('items of %s conflict, so nothing was changed: %s' % (list_name, '; '.join(conflicts)))
+    return steps
 
 
 def _outcome_result(item, outcome):
@@ -93,7 +104,7 @@ class Run:
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
         params = environment_params(item, self.update_existing)
-        if item.get('api_tokens') and step.kind == 'create':
+        if item.get('api_tokens') and step.kind == planner.CREATE:
             params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
         result, adopted = self.environment(params, step)
         result = dict(result, name=label(item))
@@ -102,7 +113,7 @@ class Run:
             result['token_management_token'] = token
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
-        elif step.kind in ('create', 'existing') and item.get('api_tokens'):
+        elif step.kind in planner.KEEPS and item.get('api_tokens'):
             result['api_tokens'] = self.tokens(item, result['environment_id'], token)
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
@@ -112,16 +123,7 @@ class Run:
 
     def environment(self, params, step):
         """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""
-        if step.kind == 'refused':
-            raise DynatraceError(step.message)
-        if step.kind == 'create':
-            return create_telling_adoption(self.client, params, step.environment_id, self.check_mode, self.warn,
-                                           post_when_refused=not params.get('environment_id'))
-        if step.kind == 'existing':
-            return converge(self.client, step.environment, params, self.check_mode), False
-        if step.kind == 'delete':
-            return delete(self.client, step.environment, self.check_mode), False
-        return dict(changed=False, environment_id=step.environment_id, environment={}, drift={}), False
+        return apply_step(self.client, params, step, self.check_mode, self.warn)
 
     @staticmethod
     def adopted(item, environment_id):
