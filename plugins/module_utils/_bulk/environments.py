@@ -206,20 +206,48 @@ PAAS_SCOPE = 'InstallerDownload'
 
 
 def summary(results):
-    """The module result: per item results in list order, and the views the role reads."""
-    failures = dict((r['name'], r['msg']) for r in results if r.get('failed'))
-    created = dict((r['name'], dict(id=r['environment_id'], environment_url=r.get('environment_url'),
-                                    token_management_token=r.get('token_management_token')))
-                   for r in results if _is_creation(r))
-    tokens = dict((r['name'], dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
-                                   for t in _new_tokens(r)))
-                  for r in results if _new_tokens(r))
-    diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', r['name']),
-                  after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
-    drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
-    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures, created=created,
-                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs,
-                oneagent_handoff=dict((r['name'], handoff(r)) for r in results if r.get('paas_token_file')))
+    """The module result: per item results in list order, and the views the role reads.
+
+    The views keyed by name use each item's label: its name, or `name (id)` when two items of the list share the name
+    (allow_duplicate_name), so no namesake is lost; the `*_by_id` views are keyed by environment id.
+    """
+    labels = _labels(results)
+    failures = dict((labels[n], r['msg']) for n, r in enumerate(results) if r.get('failed'))
+    created = [(labels[n], r, dict(id=r['environment_id'], environment_url=r.get('environment_url'),
+                                   token_management_token=r.get('token_management_token')))
+               for n, r in enumerate(results) if _is_creation(r)]
+    tokens = [(labels[n], r, _token_view(r)) for n, r in enumerate(results) if _new_tokens(r)]
+    diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', labels[n]),
+                  after_header=r['diff'].get('after_header', labels[n])) for n, r in enumerate(results) if r.get('diff')]
+    drift = [(labels[n], r, r['drift']) for n, r in enumerate(results) if r.get('drift')]
+    handoffs = [(labels[n], r, handoff(r)) for n, r in enumerate(results) if r.get('paas_token_file')]
+    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures,
+                created=_by_label(created), created_by_id=_by_id(created, named=True),
+                api_tokens_created=_by_label(tokens), api_tokens_created_by_id=_by_id(tokens),
+                drift=_by_label(drift), drift_by_id=_by_id(drift), drift_diff=drift_lines(_by_label(drift)), diff=diffs,
+                oneagent_handoff=_by_label(handoffs), oneagent_handoff_by_id=_by_id(handoffs, named=True))
+
+
+def _labels(results):
+    """Each result's name, or `name (id)` when several results of the list carry that name."""
+    names = [r['name'] for r in results]
+    return [('%s (%s)' % (r['name'], r.get('environment_id')) if names.count(r['name']) > 1 and r.get('environment_id')
+             else r['name']) for r in results]
+
+
+def _by_label(entries):
+    return dict((label_, value) for label_, dummy, value in entries)
+
+
+def _by_id(entries, named=False):
+    """The entries by environment id; `named`: each value also carries the environment's `name`."""
+    return dict((result['environment_id'], dict(value, name=result['name']) if named else value)
+                for dummy, result, value in entries)
+
+
+def _token_view(result):
+    return dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
+                for t in _new_tokens(result))
 
 
 def handoff(result):
