@@ -2,7 +2,8 @@
 # Every target creates the virtual environment .venv when it is missing
 # (tests/tools/venv.sh) and uses only the tools installed there.
 #
-#   make check   the fast loop: the unit tests (model, layers, per module), no ansible-playbook (seconds)
+#   make check   the fast loop: the unit tests (model, layers, per module) and the style gate (pep8 and pylint as
+#                ansible-test sanity runs them, tests/tools/style.sh), no ansible-playbook (seconds)
 #   make test    everything CI runs (.ci/run), stops at the first failure
 #   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
 
@@ -27,7 +28,7 @@ export PY_COLORS := 0
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module), no ansible-playbook"
+	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module) and the style gate (pep8, pylint), no ansible-playbook"
 	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
 	@echo "make test            check, emulator-tests, integration, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
@@ -57,7 +58,7 @@ test: check emulator-tests integration sanity matrix lint build importer changel
 	@echo "make test: all checks passed"
 
 check: venv tree
-	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; \
+	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; bash tests/tools/style.sh; \
 	echo "check: passed in $$(( $$(date +%s) - start )) s"
 
 emulator-tests: venv tree

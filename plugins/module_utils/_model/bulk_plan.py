@@ -71,6 +71,11 @@ def _item_errors(index, item, now_ms, list_name):
     return errors
 
 
+def _namesakes_allowed(item):
+    """An item that may share its name: it has its own id and says so (allow_duplicate_name)."""
+    return bool(item.get('environment_id') and item.get('allow_duplicate_name'))
+
+
 def list_errors(items, now_ms, list_name='environments'):
     """Every input error of the list, each naming its item (as `list_name`[index]); duplicates by name or id included."""
     errors, seen = [], {}
@@ -78,8 +83,11 @@ def list_errors(items, now_ms, list_name='environments'):
         errors.extend(_item_errors(index, item, now_ms, list_name))
         for key in ('name', 'environment_id'):
             value = item.get(key)
-            if value is None or (key == 'name' and item.get('allow_duplicate_name')):
-                continue  # items that allow a shared name keep apart by their ids
+            if value is None:
+                continue
+            if key == 'name' and (key, value) in seen and _namesakes_allowed(item) \
+                    and _namesakes_allowed(items[seen[(key, value)]]):
+                continue  # two items that both allow a shared name keep apart by their ids
             if (key, value) in seen:
                 errors.append('%s[%d] and %s[%d] both declare %s %r'
                               % (list_name, seen[(key, value)], list_name, index, key, value))

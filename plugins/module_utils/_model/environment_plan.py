@@ -177,8 +177,8 @@ def conflicting_items(items, steps, list_name='environments'):
             other = seen[claim]
             what = ('both target environment %s' % claim[1] if claim[0] == 'environment'
                     else 'would both leave an environment named %r' % claim[1])
-            errors.append('%s[%d] (%s) and %s[%d] (%s) %s' % (list_name, other, label(items[other]), list_name, index,
-                                                             label(item), what))
+            errors.append('%s[%d] (%s) and %s[%d] (%s) %s'
+                          % (list_name, other, label(items[other]), list_name, index, label(item), what))
     return errors
 
 

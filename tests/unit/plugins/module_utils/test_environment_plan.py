@@ -121,3 +121,11 @@ def test_items_of_different_environments_and_namesakes_by_id_plan_together():
              {'environment_id': 'x2', 'name': 'dup', 'allow_duplicate_name': True}, {'name': 'gone', 'state': 'absent'}]
     steps = plan_all(items, [TEAM], False)
     assert [step.kind for step in steps] == ['converge', 'create', 'create', 'create', 'gone']
+
+
+def test_a_name_is_shared_only_by_items_that_both_allow_it():
+    allowed = {'environment_id': 'x1', 'name': 'dup', 'allow_duplicate_name': True}
+    assert list_errors([allowed, dict(allowed, environment_id='x2')], 0) == []
+    for other in ({'environment_id': 'x2', 'name': 'dup'}, {'name': 'dup'}):
+        for pair in ([allowed, other], [other, allowed]):
+            assert any("both declare name 'dup'" in error for error in list_errors(pair, 0)), pair
