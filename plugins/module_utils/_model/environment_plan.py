@@ -31,8 +31,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.enviro
 )
 
 # The steps: create it; adopt (a creation of this name appeared since the lookup: compare it); converge (compare,
-# update when update_existing); rename (converge, the name included); delete (disable first when enabled);
-# gone (absent and nothing there); refuse (nothing is sent: message says why).
+# update when update_existing); rename (converge, the name included); delete (an enabled environment is disabled
+# first: the API refuses to delete it); gone (absent and nothing there); refuse (nothing is sent: message says why).
 CREATE, ADOPT, CONVERGE, RENAME, DELETE, GONE, REFUSE = 'create', 'adopt', 'converge', 'rename', 'delete', 'gone', 'refuse'
 # The steps that leave an environment in place (and may have API tokens and permissions).
 KEEPS = (CREATE, ADOPT, CONVERGE, RENAME)
@@ -52,11 +52,6 @@ class Step:
         self.environment_id = environment_id or (environment or {}).get('id')
         self.message = message
         self.post_when_refused = post_when_refused
-
-    @property
-    def disable_first(self):
-        """A deletion of an enabled environment disables it first (the API refuses to delete an enabled one)."""
-        return self.kind == DELETE and (self.environment or {}).get('state', 'ENABLED') != 'DISABLED'
 
     def __repr__(self):
         return 'Step(%s, %s%s)' % (self.kind, self.environment_id, ', %r' % self.message if self.message else '')

@@ -80,12 +80,6 @@ def test_a_creation_of_the_name_that_appeared_since_the_lookup_is_adopted_by_the
     assert (step.kind, step.environment_id) == (planner.ADOPT, creation_id('team'))
 
 
-def test_a_deletion_disables_an_enabled_environment_first():
-    assert index_step({'name': 'team', 'state': 'absent'}, [TEAM]).disable_first is True
-    off = environment('team', 'e1', state='DISABLED')
-    assert index_step({'name': 'team', 'state': 'absent'}, [off]).disable_first is False
-
-
 @pytest.mark.parametrize('item, words', [
     ({'name': 'a', 'rename': True}, 'rename: true needs environment_id'),
     ({'name': 'a', 'environment_id': 'e', 'rename': True, 'state': 'absent'}, 'rename: true does not go with state'),
