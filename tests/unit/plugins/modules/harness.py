@@ -31,7 +31,7 @@ def run_main(monkeypatch, module, args, check_mode=False):
     warnings = []
 
     def exit_json(self, **result):
-        raise ModuleExit(dict(result, failed=False))
+        raise ModuleExit(dict(dict(failed=False), **result))  # a result may fail through exit_json (failed=True)
 
     def fail_json(self, msg, **result):
         raise ModuleExit(dict(result, msg=msg, failed=True))
