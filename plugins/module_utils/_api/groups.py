@@ -69,8 +69,8 @@ def update_group(client, body):
         answer = client.request('PUT', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
     except DynatraceError as exc:
         if exc.status == 406:
-            exc.message = ('group %s (%r) was deleted or renamed after it was read; run the task again (%s)'
-                           % (body.get('id'), body.get('name'), exc.message))
+            raise exc.reworded('group %s (%r) was deleted or renamed after it was read; run the task again (%s)'
+                               % (body.get('id'), body.get('name'), exc.message))
         raise
     return _check_group(answer, 'PUT', GROUPS_PATH) if answer is not None else None
 
