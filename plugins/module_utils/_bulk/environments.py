@@ -39,6 +39,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_p
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_plan as planner
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import drift_lines, label
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_apply import apply_step
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import redact
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
@@ -85,7 +86,8 @@ def _outcome_result(item, outcome):
 
 
 def _message(error):
-    return str(error) if isinstance(error, DynatraceError) else '%s: %s' % (type(error).__name__, error)
+    """An item's failure as text; an unexpected error is redacted like a DynatraceError (its text may quote a token)."""
+    return str(error) if isinstance(error, DynatraceError) else redact('%s: %s' % (type(error).__name__, error))
 
 
 class Run:

@@ -4,6 +4,7 @@ The calls of each path are those the module documentation's "Requests" promises.
 test_dynatrace_environments.py runs the module through ansible-playbook against the emulator.
 """
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as _api_environments
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environments as module
 from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
@@ -112,3 +113,15 @@ def test_namesakes_are_both_reported_by_id_and_told_apart_by_name(monkeypatch):
     assert sorted(result['created_by_id']) == ['t1', 't2'] and sorted(result['oneagent_handoff_by_id']) == ['t1', 't2']
     assert sorted(result['created']) == ['twin (t1)', 'twin (t2)']
     assert sorted(result['api_tokens_created']) == ['twin (t1)', 'twin (t2)']
+
+
+def test_an_unexpected_error_of_an_item_is_reported_without_a_token_it_quotes(monkeypatch):
+    fakes(monkeypatch)
+    secret = 'dt0c01.QUOTEDQUOTEDQUOTEDQUOTED0.' + 'Q' * 64
+
+    def broken_put(client, environment_id, body, create_token=False):
+        raise ValueError('unexpected answer %s' % secret)
+    monkeypatch.setattr(_api_environments, 'put_environment', broken_put)
+    result, dummy = run_main(monkeypatch, module, dict(environments=[dict(name='a')]))
+    assert 'ValueError: unexpected answer dt0c01.QUOTEDQUOTEDQUOTEDQUOTED0' in result['failures']['a']
+    assert 'Q' * 64 not in result['failures']['a'] and 'Q' * 64 not in result['msg']
