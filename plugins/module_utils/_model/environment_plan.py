@@ -181,11 +181,17 @@ def label(item):
     return item.get('name') or item.get('environment_id') or '?'
 
 
+def drift_headers(name):
+    """The headers of drift left as it is (update_existing false): the one wording of the modules' diff and lines."""
+    return '%s (current; update_existing is false, nothing changed)' % name, '%s (as declared)' % name
+
+
 def drift_lines(drift):
-    """Drift per label as the lines of a diff (Ansible prints the diff of changed tasks only): the one wording."""
+    """Drift per label as the lines of a diff (Ansible prints the diff of changed tasks only)."""
     lines = []
     for name in sorted(drift):
-        lines += ['--- %s (current; update_existing is false, nothing changed)' % name, '+++ %s (as declared)' % name]
+        before, after = drift_headers(name)
+        lines += ['--- %s' % before, '+++ %s' % after]
         for path in sorted(drift[name]):
             lines += ['-%s: %s' % (path, json.dumps(drift[name][path]['current'], sort_keys=True)),
                       '+%s: %s' % (path, json.dumps(drift[name][path]['desired'], sort_keys=True))]

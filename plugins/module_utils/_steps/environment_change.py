@@ -15,6 +15,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import e
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
     api_to_options, apply_desired, current_view, desired_view, differences, retention_order_errors, update_body,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import drift_headers
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 
 
@@ -31,9 +32,9 @@ def converge(client, environment, params, check_mode=False):
         return result
     before, after = changed_fields(changes, 'current'), changed_fields(changes, 'desired')
     if not params['update_existing']:
-        result.update(drift=changes, diff=dict(before=before, after=after,
-                                               before_header='%s (current; update_existing is false, nothing changed)'
-                                               % current['name'], after_header='%s (as declared)' % current['name']))
+        headers = drift_headers(current['name'])
+        result.update(drift=changes, diff=dict(before=before, after=after, before_header=headers[0],
+                                               after_header=headers[1]))
         return result
     target = apply_desired(current, params)
     order_errors = retention_order_errors(target.get('storage'))
