@@ -204,3 +204,18 @@ def test_the_readme_first_screen():
     assert re.search(r'^make demo\b', screen, re.M) and re.search(r'^make %s\b' % ci_target, screen, re.M)
     # Tables and comparisons come after the first screen.
     assert not [line for line in lines if line.startswith('|')]
+
+
+def test_every_guide_is_in_the_html_documentation():
+    """make docs renders each docs/<guide>.md in place of its stand-in docs/docsite/rst/<guide>.rst (docs/build.sh);
+    extra-docs.yml lists them all, so a new guide without a stand-in fails here rather than missing from the site."""
+    guides = sorted(path.stem for path in (ROOT / 'docs').glob('*.md'))
+    stand_ins = sorted(path.stem for path in (ROOT / 'docs/docsite/rst').glob('*.rst'))
+    assert stand_ins == guides
+    index = yaml.safe_load((ROOT / 'docs/docsite/extra-docs.yml').read_text())
+    listed = [entry for section in index['sections'] for entry in section['toctree']]
+    assert sorted(listed) == guides
+    for guide in guides:
+        stand_in = (ROOT / 'docs/docsite/rst' / (guide + '.rst')).read_text()
+        assert stand_in.startswith('.. _ansible_collections.clusterops.dynatrace.docsite.%s:' % guide.replace('-', '_'))
+        assert '``docs/%s.md``' % guide in stand_in
