@@ -3,10 +3,11 @@ timeout or token. Each fails at once (no retry, one attempt) with a message that
 never appears in the output. Unit tests of the same rules: tests/unit/plugins/module_utils/test_transport_diagnostics.py.
 """
 
+import subprocess
 import time
 
 from tests.emulator import DEFAULT_TOKEN
-from tests.integration.runner import run_tasks
+from tests.integration.runner import ansible_command, ansible_env, run_tasks
 from tests.integration.secret_scan import find_leaks
 
 MODULE = 'clusterops.dynatrace.dynatrace_cluster_info'
@@ -80,3 +81,15 @@ def test_a_bad_port_timeout_or_token_names_the_option_and_never_shows_the_token(
     output = run.stdout + run.stderr
     for part in (DEFAULT_TOKEN[:30], DEFAULT_TOKEN[30:], DEFAULT_TOKEN[40:]):
         assert part not in output
+
+
+def test_the_inventory_plugin_names_a_nan_timeout_and_a_bad_port(emulator, tmp_path):
+    for name, line, message in [
+            ('nan', 'timeout: .nan', 'timeout must be a finite number of seconds greater than 0, got nan'),
+            ('port', 'url: http://127.0.0.1:70000', "url has the port '70000': a port is a number from 1 to 65535")]:
+        (tmp_path / ('%s.dynatrace.yml' % name)).write_text('plugin: clusterops.dynatrace.environments\n%s\n' % line)
+        completed = subprocess.run([ansible_command('ansible-inventory'), '-i', '%s.dynatrace.yml' % name, '--list'],
+                                   capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path,
+                                   env=ansible_env(emulator))
+        assert message in completed.stderr, completed.stderr[-2000:]
+    assert emulator.requests() == []
