@@ -13,10 +13,12 @@ The blocks are the ```yaml fences of README.md, docs/*.md and roles/*/README.md.
 - NOT_RUN lists the blocks that cannot run here, each with the reason; a reason for a block that is gone fails.
 
 The README's first screen is checked here too: its first 40 lines say what the collection is, install it, start the
-emulator, run one playbook and name the two commands; the test command is the one .ci/run calls.
+emulator, run one playbook and name the two commands; the test command is the one .ci/run calls; its commands run as
+written (test_readme_install.py runs its install block).
 """
 
 import re
+import socket
 import subprocess
 from pathlib import Path
 
@@ -227,3 +229,31 @@ def test_every_guide_is_in_the_html_documentation():
         stand_in = (ROOT / 'docs/docsite/rst' / (guide + '.rst')).read_text()
         assert stand_in.startswith('.. _ansible_collections.clusterops.dynatrace.docsite.%s:' % guide.replace('-', '_'))
         assert '``docs/%s.md``' % guide in stand_in
+
+
+def test_the_readme_first_run_commands_work_as_written(tmp_path):
+    """The console block of the first screen, line by line in bash (the emulator from the checkout, on a free port
+    instead of 8021; `make venv` left out: the tests run in that venv), then first.yml from it, twice."""
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+    section = readme.split('\n## First run', 1)[1].split('\n## ', 1)[0]
+    commands = re.search(r'^```console\n(.*?)^```$', section, re.M | re.S).group(1).splitlines()
+    assert commands[0].startswith('make venv') and commands[-1].startswith('ansible-playbook first.yml')
+    (first,) = [as_block(found) for found in ALL if as_block(found).first_line.startswith('# first.yml')]
+    (tmp_path / 'first.yml').write_text(first.text)
+    port = free_port()
+    script = '\n'.join(['set -euo pipefail', 'cd %s' % ROOT]
+                       + [line.replace('8021', str(port)) for line in commands[1:-1]]
+                       + ['trap "kill $! 2>/dev/null" EXIT', 'cd %s' % tmp_path]
+                       + [commands[-1]] * 2)
+    env = ansible_env(stdout_callback='default')
+    env['PATH'] = '%s:%s' % (Path(ansible_command('ansible-playbook')).parent, env['PATH'])
+    completed = subprocess.run(['bash', '-c', script], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+    recaps = re.findall(r'^localhost\s+: ok=\d+\s+changed=(\d+)', completed.stdout, re.M)
+    assert recaps == ['1', '0'], completed.stdout[-3000:]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
