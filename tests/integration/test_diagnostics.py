@@ -74,9 +74,9 @@ def test_a_bad_port_timeout_or_token_names_the_option_and_never_shows_the_token(
     assert failure(run, 'nan timeout')['msg'] == 'timeout must be a finite number of seconds greater than 0, got nan'
     assert failure(run, 'negative timeout')['msg'] == 'timeout must be greater than 0 seconds, got -1.0'
     message = failure(run, 'stray character in the token')['msg']
-    assert message.startswith('api_token holds a non-ASCII character (U+201D) at character 31 of'), message
+    assert 'api_token ' in message and 'non-ASCII' in message and 'not shown' in message, message
     message = failure(run, 'line break in the environment token')['msg']
-    assert message.startswith('environment_api_token holds a line break at character 41 of'), message
+    assert 'environment_api_token ' in message and 'line break' in message and 'not shown' in message, message
     assert emulator.requests() == []
     output = run.stdout + run.stderr
     for part in (DEFAULT_TOKEN[:30], DEFAULT_TOKEN[30:], DEFAULT_TOKEN[40:]):
