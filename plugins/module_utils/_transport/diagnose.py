@@ -39,6 +39,11 @@ def name_does_not_resolve(exc):
     return 'temporary failure' not in text and any(sign in text for sign in _UNRESOLVED_SIGNS)
 
 
+def plain_http_to_tls_port(body):
+    """True when an error page says a plain-HTTP request reached a TLS port (what nginx answers, with a 400)."""
+    return 'plain http request was sent to https port' in (body or '').lower()
+
+
 def closed_without_answer(exc):
     """True when the server closed a connection without any HTTP answer (what a TLS port does with plain HTTP)."""
     text = str(exc).lower()

@@ -20,7 +20,8 @@ import threading
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.diagnose import (
-    answered_in_plain_http, closed_without_answer, host_and_port, name_does_not_resolve, speaks_tls,
+    answered_in_plain_http, closed_without_answer, host_and_port, name_does_not_resolve, plain_http_to_tls_port,
+    speaks_tls,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
@@ -267,8 +268,8 @@ class DynatraceClient:
                     'scheme or port, not a certificate problem. Use the HTTPS address of the cluster (http:// only '
                     'for a local test server such as the emulator)' % (host, port, reason))
         if kind == 'tls_server':
-            return ('url is http:// but the server at %s:%s speaks HTTPS (TLS) and closed the plain-HTTP connection: '
-                    'use https://%s' % (host, port, self.base_url[len('http://'):]))
+            return ('url is http:// but the server at %s:%s speaks HTTPS (TLS) and refused the plain-HTTP request '
+                    '(%s): use https://%s' % (host, port, reason, self.base_url[len('http://'):]))
         return ('cannot resolve the host name %s of url (%s): check the name in url and the DNS of the machine that '
                 'runs the module; not retried' % (host, reason))
 
@@ -276,6 +277,8 @@ class DynatraceClient:
         status = response.status_code
         # Redact before parsing: the summary of a body is cut short, and a cut through a token would hide it.
         message, violations = parse_error_body(status, response.headers.get('Content-Type'), self.redact(text))
+        if status == 400 and self.base_url.startswith('http://') and plain_http_to_tls_port(text):
+            message = self._wrong_address_message('tls_server', message)
         if status in (401, 403) and scope:
             message += (' The API token needs the scope %s%s.'
                         % (scope, ' (a cluster token from the Cluster Management Console)' if scope == SCOPE_SERVICE_PROVIDER else ''))

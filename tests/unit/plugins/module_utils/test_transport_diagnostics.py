@@ -16,7 +16,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.ht
     ConnectionOptionError, DynatraceClient, DynatraceError, normalize_url,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import timeout_error, token_error
-from tests.unit.plugins.module_utils.fake_http import TOKEN, make_client, ok
+from tests.unit.plugins.module_utils.fake_http import TOKEN, FakeResponse, make_client, ok
 
 PLAIN_HTTP_ANSWER = ("HTTPSConnectionPool(host='127.0.0.1', port=8021): Max retries exceeded with url: /api/v1/time "
                      "(Caused by SSLError(SSLError(1, '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)')))")
@@ -79,6 +79,14 @@ def test_http_to_a_tls_server_fails_at_once(monkeypatch):
     assert 'url is http:// but the server at 127.0.0.1:8443 speaks HTTPS (TLS)' in message, message
     assert 'use https://127.0.0.1:8443' in message
     assert len(client.session.calls) == 1 and sleeps == [] and probe.asked == [('127.0.0.1', 8443)]
+
+
+def test_a_proxy_page_for_plain_http_on_a_tls_port_says_use_https():
+    page = '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head></html>'
+    client, sleeps, dummy = make_client([FakeResponse(400, page, {'Content-Type': 'text/html'})], url='http://dt.example.com:443')
+    message = failure_of(client)
+    assert 'url is http:// but the server at dt.example.com:443 speaks HTTPS (TLS)' in message, message
+    assert message.endswith('use https://dt.example.com:443') and len(client.session.calls) == 1 and sleeps == []
 
 
 def test_a_dropped_http_connection_to_a_plain_server_is_still_retried_and_asked_once(monkeypatch):
