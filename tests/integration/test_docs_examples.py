@@ -221,10 +221,12 @@ def test_every_guide_is_in_the_html_documentation():
     extra-docs.yml lists them all, so a new guide without a stand-in fails here rather than missing from the site."""
     guides = sorted(path.stem for path in (ROOT / 'docs').glob('*.md'))
     stand_ins = sorted(path.stem for path in (ROOT / 'docs/docsite/rst').glob('*.rst'))
-    assert stand_ins == guides
+    how = ('a guide docs/<name>.md needs a stand-in docs/docsite/rst/<name>.rst (copy one and change its label, title '
+           'and file name) and <name> in a toctree of docs/docsite/extra-docs.yml')
+    assert stand_ins == guides, (how, sorted(set(guides) ^ set(stand_ins)))
     index = yaml.safe_load((ROOT / 'docs/docsite/extra-docs.yml').read_text())
     listed = [entry for section in index['sections'] for entry in section['toctree']]
-    assert sorted(listed) == guides
+    assert sorted(listed) == guides, (how, sorted(set(guides) ^ set(listed)))
     for guide in guides:
         stand_in = (ROOT / 'docs/docsite/rst' / (guide + '.rst')).read_text()
         assert stand_in.startswith('.. _ansible_collections.clusterops.dynatrace.docsite.%s:' % guide.replace('-', '_'))
