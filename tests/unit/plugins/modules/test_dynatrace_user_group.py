@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_user_group as module
 from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
-from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
+from tests.unit.plugins.modules.harness import FakeEnvironmentsApi, StubClient, environment, run_main
 
 ENVS = [environment('prod', env_id='p1'), environment('dev', env_id='d1')]
 TEAM = {'id': 'g1', 'name': 'team', 'isClusterAdminGroup': False, 'ldapGroupNames': ['cn=team'], 'ssoGroupNames': [],
