@@ -34,6 +34,7 @@ class ConfigChange(ControlModel):
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
+    write_capacity: Optional[int] = Field(None, ge=0)
 
 
 class SeedRequest(ControlModel):
@@ -110,7 +111,7 @@ def settings_json(settings):
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
-            'reuse_deleted_ids': settings.reuse_deleted_ids}
+            'reuse_deleted_ids': settings.reuse_deleted_ids, 'write_capacity': settings.write_capacity}
 
 
 @router.post('/config')
