@@ -32,7 +32,8 @@ description:
     information when some item manages them), plus one GET for each declared environment whose quotas or storage are
     compared and whose page of the listing came without them (a cluster whose cursor drops the include flags: every
     page but the first; 10 declared of 2,500 cost at most 3 + 10), plus 1 (the groups listing) when some item
-    declares O(environments[].permissions), whatever the number of items, when every declared API token is recorded in O(recorded_token_files). A creation costs 1 PUT; an update 1
+    declares O(environments[].permissions), whatever the number of items, when every declared API token is
+    recorded in O(recorded_token_files). A creation costs 1 PUT; an update 1
     PUT; a deletion up to a PUT and a DELETE. API tokens of an item not recorded (or all with O(verify_tokens=true)):
     one listing of the environment's tokens and one POST per missing token, plus the mint of a token-management token
     and its deletion for an environment that existed before the run. Permissions: one PUT per group lacking some of

@@ -17,7 +17,8 @@ group at once would lose each other's change). One item failing never stops or h
 Requests: steady state (nothing to do, every token recorded in the token folder) is the listing of
 the environments (1 request per 1,000), one GET per declared environment whose quotas or storage are compared and
 whose page came without them (a cursor that drops the include flags: every page but the first), plus the
-listing of the groups when an item declares permissions. A creation is one PUT; a change one PUT; a deletion a PUT and a DELETE. Tokens of an item that are not recorded:
+listing of the groups when an item declares permissions. A creation is one PUT; a change one PUT; a
+deletion a PUT and a DELETE. Tokens of an item that are not recorded:
 the mint of a token-management token (none for an environment created in this run: its creation
 answer carries one) and its deletion, one listing of the environment's tokens, one POST per missing
 token. Permissions: one PUT per group that lacks some, a POST per group that does not exist.
