@@ -50,7 +50,9 @@ class TokenRequest(ControlModel):
     environment: Optional[str] = None
     name: str = 'Test token'
     owner: str = 'admin'
-    expires_in_ms: Optional[int] = None
+    expires_in_ms: Optional[int] = None  # negative: already expired
+    age_ms: int = Field(0, ge=0)  # created this long ago
+    last_used_ago_ms: Optional[int] = Field(None, ge=0)  # last used this long ago; None: never used
 
 
 async def parsed(request, model):
@@ -184,4 +186,9 @@ async def add_token(request: Request):
         raise ApiError(400, f'Not scopes of a {kind} token: {", ".join(unknown)}.')
     token = emulator.issue_token(wanted.scopes, wanted.environment, wanted.name, wanted.expires_in_ms,
                                  wanted.owner, wanted.token)
+    if wanted.age_ms or wanted.last_used_ago_ms is not None:
+        now = emulator.now_ms()
+        token.created_ms = token.modified_ms = now - wanted.age_ms
+        token.last_used_ms = None if wanted.last_used_ago_ms is None else now - wanted.last_used_ago_ms
+        emulator.save()
     return json_response({'id': token.id, 'token': token.value}, 201)
