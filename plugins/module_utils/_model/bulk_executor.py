@@ -46,11 +46,15 @@ def parallel_errors(parallel, option='parallel'):
 class AdaptiveLimit:
     """How many jobs may run at once: additive increase, decrease to what the server carried (pure, no clock).
 
-    `observe(pushbacks, running, finished)` is told, after some jobs finished, how many push-backs (429/503) the
+    `observe(pushbacks, running, finished)` is told, after `finished` jobs ended, how many push-backs (429/503) the
     server sent since the last observation while `running` jobs were under way. A push-back sets the limit to the
-    jobs the server did carry (running minus pushed back; at least one less than before, never below 1); a round
-    of `limit` jobs finished without one adds one, up to `ceiling`.
+    jobs the server did carry (running minus pushed back; at least one less than before, never below 1). The next
+    `limit` jobs to end are a grace: push-backs then are the retries of the requests already refused, the same
+    congestion, and lower nothing again. Then, after COOLDOWN_ROUNDS rounds without a push-back, and after every
+    round of `limit` jobs without one, the limit grows by one, up to `ceiling`.
     """
+
+    COOLDOWN_ROUNDS = 2
 
     def __init__(self, ceiling, start=None):
         self.ceiling = max(1, ceiling)
@@ -58,13 +62,19 @@ class AdaptiveLimit:
         self.lowest = self.limit
         self.backoffs = 0
         self._clean = 0
+        self._grace = 0
 
     def observe(self, pushbacks, running, finished=1):
-        if pushbacks > 0:
+        in_grace = self._grace > 0
+        self._grace -= finished
+        if pushbacks > 0 and not in_grace:
             self.limit = max(1, min(self.limit - 1, running - pushbacks))
             self.lowest = min(self.lowest, self.limit)
             self.backoffs += 1
-            self._clean = 0
+            self._grace = self.limit
+            self._clean = -self.COOLDOWN_ROUNDS * self.limit
+            return
+        if pushbacks > 0:
             return
         self._clean += finished
         if self._clean >= self.limit and self.limit < self.ceiling:

@@ -27,10 +27,22 @@ def test_a_pushback_always_lowers_by_one_at_least_and_never_below_one():
     limit = AdaptiveLimit(10)
     limit.observe(pushbacks=1, running=10)
     assert limit.limit == 9
+    limit.observe(pushbacks=0, running=9, finished=9)  # the grace
     limit.observe(pushbacks=30, running=9)  # one request pushed back many times
     assert limit.limit == 1
+    limit.observe(pushbacks=0, running=1)
     limit.observe(pushbacks=1, running=1)
     assert limit.limit == 1
+
+
+def test_pushbacks_within_the_grace_after_a_backoff_lower_nothing_again():
+    limit = AdaptiveLimit(10)
+    limit.observe(pushbacks=5, running=10, finished=5)
+    assert limit.limit == 5
+    limit.observe(pushbacks=2, running=5, finished=5)  # the refused requests' retries, still the same congestion
+    assert (limit.limit, limit.backoffs) == (5, 1)
+    limit.observe(pushbacks=1, running=5, finished=1)  # the grace has ended: a new congestion
+    assert (limit.limit, limit.backoffs) == (4, 2)
 
 
 def test_it_grows_by_one_per_clean_round_up_to_the_ceiling_only():
@@ -46,15 +58,17 @@ def test_it_grows_by_one_per_clean_round_up_to_the_ceiling_only():
     assert limit.limit == 6  # parallel stays the upper bound
 
 
-def test_a_pushback_restarts_the_clean_round():
-    limit = AdaptiveLimit(10, start=3)
-    limit.observe(0, running=3, finished=2)
-    limit.observe(1, running=3)
-    assert limit.limit == 2
-    limit.observe(0, running=2, finished=1)
-    assert limit.limit == 2
-    limit.observe(0, running=2, finished=1)
+def test_after_a_backoff_it_waits_the_cooldown_rounds_before_it_grows():
+    limit = AdaptiveLimit(10)
+    limit.observe(pushbacks=1, running=4)
     assert limit.limit == 3
+    for dummy in range(AdaptiveLimit.COOLDOWN_ROUNDS):
+        limit.observe(0, running=3, finished=3)
+        assert limit.limit == 3
+    limit.observe(0, running=3, finished=2)
+    assert limit.limit == 3
+    limit.observe(0, running=3, finished=1)
+    assert limit.limit == 4
 
 
 class Server:
