@@ -37,7 +37,7 @@ description:
     PUT; a deletion up to a PUT and a DELETE. API tokens of an item not recorded (or all with O(verify_tokens=true)):
     one listing of the environment's tokens and one POST per missing token, plus the mint of a token-management token
     and its deletion for an environment that existed before the run. Permissions: one PUT per group lacking some of
-    them, one POST per group that does not exist. Check mode sends the listings only."
+    them, one POST per group that does not exist. Check mode sends the reads only (the listings and those GETs)."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:

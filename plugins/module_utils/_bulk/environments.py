@@ -22,7 +22,7 @@ deletion a PUT and a DELETE. Tokens of an item that are not recorded:
 the mint of a token-management token (none for an environment created in this run: its creation
 answer carries one) and its deletion, one listing of the environment's tokens, one POST per missing
 token. Permissions: one PUT per group that lacks some, a POST per group that does not exist.
-Check mode sends the listings only.
+Check mode sends the reads only (the listings and those GETs).
 """
 
 import time
