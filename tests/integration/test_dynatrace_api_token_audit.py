@@ -8,6 +8,9 @@ import csv
 import json
 import os
 import stat
+from pathlib import Path
+
+import yaml
 
 from tests.integration.runner import run_tasks
 
@@ -130,3 +133,24 @@ def test_minted_tokens_the_cluster_cannot_delete_give_one_warning_and_are_delete
     assert left == []
     deletes = [entry for entry in emulator.requests() if entry['method'] == 'DELETE' and entry['path'].startswith('/e/')]
     assert len(deletes) == 2
+
+
+def guide_play():
+    """The YAML block of the audit section of docs/getting-started.md, parsed."""
+    text = (Path(__file__).resolve().parents[2] / 'docs' / 'getting-started.md').read_text()
+    section = text.split('## 8. Audit the API tokens', 1)[1].split('\n## ', 1)[0]
+    (play,) = yaml.safe_load(section.split('```yaml\n', 1)[1].split('```', 1)[0])
+    return play
+
+
+def test_the_getting_started_audit_guide_runs_as_written(emulator):
+    emulator.configure(cluster_tokens_see_environment_tokens=True)
+    team = emulator.create_environment('team-guide')
+    emulator.create_token(['metrics.read'], environment=team, name='reader', expires_in_ms=90 * DAY_MS)
+    play = guide_play()
+    clean = run_tasks(play['tasks'], emulator=emulator)
+    assert clean.rc == 0 and [entry['status'] for entry in clean.results] == ['changed', 'ok'], clean.results
+    emulator.create_token(['logs.ingest'], environment=team, name='forever')
+    flagged = run_tasks(play['tasks'], emulator=emulator)
+    assert flagged.rc != 0 and flagged.last_status == 'failed'
+    assert 'forever' in flagged.last['msg'] and 'never_expires_with_write_scopes' in flagged.last['msg']
