@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests.emulator.__main__ import parse_arguments, start_options
 from tests.emulator.handle import start_emulator
 from tests.emulator.tests.helpers import ENVIRONMENTS, Api
 
@@ -87,3 +88,10 @@ def test_write_capacity_answers_429_with_retry_after_beyond_it(api):
     assert api.post(ENVIRONMENTS, json={'name': 'cap-after'}).status_code == 201
     api.handle.reset()
     assert api.handle.config()['write_capacity'] == 0
+
+
+def test_write_capacity_on_the_command_line():
+    assert start_options(parse_arguments(['--write-capacity', '5'])).settings.write_capacity == 5
+    assert start_options(parse_arguments([])).settings.write_capacity == 0
+    with pytest.raises(SystemExit):
+        parse_arguments(['--write-capacity', '-1'])
