@@ -15,7 +15,7 @@ description:
     C(WriteConfig), C(TenantTokenManagement), C(DataImport), C(LogImport), C(CaptureRequestData),
     C(ExternalSyntheticIntegration), C(RumJavaScriptTagManagement)), or manage tokens (C(apiTokens.write) or
     C(TenantTokenManagement)) and were created more than an hour ago.
-  - Metadata only (id, name, owner, dates, scopes): the API never returns a secret here, and neither does the module.
+  - Metadata only (id, name, owner, dates, scopes); the API never returns a secret here, and neither does the module.
   - An environment whose tokens cannot be read (a refused mint, a disabled environment, a timeout) is a row of the
     report with finding C(environment_unreadable) and the reason; a name or id in O(environments) that no
     environment carries is one too. Nothing is left out silently.
