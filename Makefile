@@ -5,7 +5,7 @@
 #   make check   the fast loop: the unit tests (model, layers, per module) and the style gate (pep8 and pylint as
 #                ansible-test sanity runs them, tests/tools/style.sh), no ansible-playbook (seconds)
 #   make test    everything CI runs (.ci/run), stops at the first failure
-#   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
+#   make demo    in a runtime-only venv: build + install the collection, run playbooks/demo.yml twice against the emulator
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -32,7 +32,7 @@ help:
 	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
 	@echo "make test            check, emulator-tests, integration, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
-	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
+	@echo "make demo            in a runtime-only venv (.tmp/demo-venv): build, install and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           check, emulator-tests and integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make matrix          smoke tests and ansible-test sanity on the oldest and newest ansible-core (tests/tools/matrix.txt)"
@@ -89,6 +89,8 @@ build: venv
 	rm -rf $(BUILD_DIR) .tmp/ee
 	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
 	bash tests/tools/check-tarball.sh $(TARBALL)
+	printf -- '---\n# Written by make build: the collection tarball for ansible-builder (execution-environment/).\ncollections:\n  - name: collections/%s\n    type: file\n' \
+	    $(notdir $(TARBALL)) > $(BUILD_DIR)/galaxy-requirements.yml
 	ansible-builder create -f $(EE_DEFINITION) --context .tmp/ee > /dev/null
 	python tests/tools/check-ee-context.py $(EE_DEFINITION) .tmp/ee $(TARBALL)
 	@echo "build: execution environment build context written to .tmp/ee"
@@ -110,8 +112,9 @@ docs-lint: venv tree
 docs: venv tree
 	bash docs/build.sh
 
-demo: build
-	bash tests/tools/demo.sh $(TARBALL)
+# Its own venv of the runtime only (.tmp/demo-venv, tests/requirements-demo.txt), not .venv's toolchain.
+demo:
+	bash tests/tools/demo.sh
 
 # make bench [BENCH_JSON=path]: role, module loop and uri baseline against the emulator (tests/benchmarks/README.md)
 BENCH_JSON ?=
