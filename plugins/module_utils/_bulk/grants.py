@@ -57,7 +57,7 @@ def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1, s
         scope = None if setting.everywhere else managed
         jobs.append(partial(_grant_group, client, groups, Want(name, by_group[name], setting, scope), check_mode, warn))
     per_environment = dict((environment_id, []) for environment_id, dummy in grants)
-    for name, outcome in zip(names, run_jobs(jobs, parallel)):
+    for name, outcome in zip(names, run_jobs(jobs, parallel, congestion=lambda: client.gate.pushbacks)):
         if outcome.failed:
             failure = dict(group=name, changed=False, failed=True, msg='group %s: %s' % (name, outcome.error))
             if not by_group[name]:  # a group of the settings only: no item carries its failure
