@@ -4,6 +4,7 @@ A token created here is an environment token of {env} with exactly its scopes; t
 (apiTokens.write) may create any environment scope. A token can neither delete nor update itself.
 """
 
+import json
 from typing import Annotated, Optional, Union
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -14,7 +15,7 @@ from .cursor import decode_cursor, encode_cursor, keyset_page
 from .dates import format_date, parse_expiration
 from .errors import ApiError, constraints_violated, json_body, json_response, violation
 from .models import ApiModel, validate
-from .scopes import ENVIRONMENT_SCOPES
+from .scopes import environment_scopes
 from .token_query import parse_fields, parse_selector, token_view
 
 router = APIRouter(prefix='/e/{env}/api/v2/apiTokens')
@@ -51,16 +52,24 @@ class TokenLookup(ApiModel):
     token: Annotated[str, Field(min_length=1)]
 
 
-def scope_violations(body):
-    scopes = body.get('scopes') if isinstance(body.get('scopes'), list) else []
-    return [violation(f'scopes[{index}]', f'Unknown scope {scope}: not a scope of an environment token.')
-            for index, scope in enumerate(scopes) if isinstance(scope, str) and scope not in ENVIRONMENT_SCOPES]
+def refuse_unknown_scopes(emulator, body, raw):
+    """A scope this cluster version does not know fails deserialisation before any validation, as a Java enum does:
+    400 "Could not map JSON at 'scopes[i]' near line L column C", no constraint violations."""
+    scopes = body.get('scopes') if isinstance(body, dict) and isinstance(body.get('scopes'), list) else []
+    known = environment_scopes(emulator.settings.cluster_version)
+    for index, scope in enumerate(scopes):
+        if isinstance(scope, str) and scope not in known:
+            text = raw.decode('utf-8', 'replace')
+            offset = max(text.find(json.dumps(scope)), 0)
+            line = text.count('\n', 0, offset) + 1
+            column = offset - (text.rfind('\n', 0, offset) + 1) + 1
+            raise ApiError(400, f"Could not map JSON at 'scopes[{index}]' near line {line} column {column}")
 
 
 def checked(model, body, extra=()):
     found = validate(model, body) if isinstance(body, dict) else [violation('', 'must be a JSON object')]
     if isinstance(body, dict):
-        found += [item for item in scope_violations(body) + list(extra) if item['path'] not in {f['path'] for f in found}]
+        found += [item for item in extra if item['path'] not in {f['path'] for f in found}]
         if isinstance(body.get('name'), str) and body['name'] and not body['name'].strip():
             found.append(violation('name', 'must not be blank'))
     if found:
@@ -93,6 +102,7 @@ def token_or_404(emulator, env_id, token_id):
 @router.post('')
 async def create_api_token(request: Request, env: str, emulator=Depends(writer)):
     body = await json_body(request)
+    refuse_unknown_scopes(emulator, body, await request.body())
     expires_ms, violations = expiration_ms(body, emulator.now_ms())
     checked(ApiTokenCreate, body, violations)
     token = emulator.issue_token(body['scopes'], env, body['name'], owner=request.state.token.owner,
@@ -159,7 +169,9 @@ async def get_api_token(request: Request, env: str, token_id: str, emulator=Depe
 
 @router.put('/{token_id}')
 async def update_api_token(request: Request, env: str, token_id: str, emulator=Depends(writer)):
-    body = checked(ApiTokenUpdate, await json_body(request))
+    body = await json_body(request)
+    refuse_unknown_scopes(emulator, body, await request.body())
+    body = checked(ApiTokenUpdate, body)
     token = token_or_404(emulator, env, token_id)
     if token is request.state.token:
         raise ApiError(400, SELF.format(verb='update'))

@@ -2,7 +2,7 @@
 
 expirationDate accepts a timestamp in UTC milliseconds, an ISO date (2021-01-25T05:57:01.123+01:00;
 UTC without a zone, a space instead of the T, seconds and fractions optional) or a relative time
-now+NU[/A] (units s m h d w M y; /A aligns down to the start of that unit, in UTC).
+now+NU[/A] (units m h d w M y, as documented: no seconds; /A aligns down to the start of that unit, in UTC).
 """
 
 import calendar
@@ -10,7 +10,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 
-RELATIVE = re.compile(r'^now\+(\d+)([smhdwMy])(?:/([smhdwMy]))?$')
+RELATIVE = re.compile(r'^now\+(\d+)([mhdwMy])(?:/([mhdwMy]))?$')
 ISO = re.compile(r'^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?(Z|[+-]\d\d:?\d\d)?$')
 STEP = {'s': timedelta(seconds=1), 'm': timedelta(minutes=1), 'h': timedelta(hours=1), 'd': timedelta(days=1),
         'w': timedelta(weeks=1)}

@@ -23,6 +23,7 @@ import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, refusal_message
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
     LIST_FIELDS, create_body, token_drift, token_view,
 )
@@ -125,7 +126,8 @@ class Task:
         scopes = sorted(set(self.params['scopes'])) if 'scopes' in drift else None
         enabled = True if 'enabled' in drift else None
         if not self.check_mode:
-            api.update_api_token(self.client, self.env_id, self.existing['id'], scopes=scopes, enabled=enabled)
+            with scopes_refused(scopes or ()):
+                api.update_api_token(self.client, self.env_id, self.existing['id'], scopes=scopes, enabled=enabled)
         updated = dict(view, scopes=scopes or view['scopes'], enabled=True)
         return dict(changed=True, api_token=updated,
                     msg='API token %r (%s) updated in place (%s); it keeps its secret, which is not returned.'
@@ -144,7 +146,8 @@ class Task:
         """
         for dummy in range(attempts):
             try:
-                return api.create_api_token(self.client, self.env_id, body)
+                with scopes_refused(body['scopes']):
+                    return api.create_api_token(self.client, self.env_id, body)
             except ResponseLostError as lost:
                 last_loss = lost
             tokens = api.list_api_tokens(self.client, self.env_id, LIST_FIELDS)
@@ -161,3 +164,30 @@ class Task:
         raise DynatraceError('the create request for API token %r was sent %d times and each answer was lost; no '
                              'token of that name is left behind. Check the network path to the cluster.'
                              % (body['name'], attempts), method='POST', path=last_loss.path, attempts=attempts)
+
+
+class ScopesRefusedError(DynatraceError):
+    """The cluster refused scopes of a token (400): the message names the option and the scopes."""
+
+
+class scopes_refused(object):  # pylint: disable=invalid-name
+    """Around a request that sends `scopes`: the cluster's 400 about them becomes an error naming the option and the
+    scopes, so a name this collection passed on (it refuses only what is certainly wrong) fails clearly."""
+
+    def __init__(self, scopes):
+        self.scopes = list(scopes)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, trace):
+        if isinstance(exc, DynatraceError) and not isinstance(exc, ResponseLostError) and exc.status == 400 \
+                and self.scopes and is_about_scopes(exc):
+            raise ScopesRefusedError(refusal_message(ENVIRONMENT_SCOPE, 'scopes', self.scopes, exc), status=400)
+        return False
+
+
+def is_about_scopes(exc):
+    """True when a 400 is about the scopes sent (a violation on scopes, or a message speaking of a scope)."""
+    return any(path.startswith('scopes') for path, dummy in exc.violations) \
+        or 'scope' in (exc.message or '').lower()
