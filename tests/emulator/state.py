@@ -31,6 +31,10 @@ class Settings:
     # spec names only cluster tokens, so the harsher reading (no) is the default.
     cluster_tokens_see_environment_tokens: bool = False
     reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
+    # How a group read answers the account flags: 'current' (isAccessAccount, isManageAccount) or 'spec2021'
+    # (hasAccessAccountRole, hasManageAccountAndViewProductUsageRole; the is* fields write-only).
+    group_read_model: str = 'current'
+    group_names_ignore_case: bool = True  # whether POST /groups compares names without case (406 either way)
 
 
 @dataclass

@@ -22,8 +22,9 @@ Check mode sends no request that creates, changes or deletes an API token.
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import names_refused
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, refusal_message
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
     LIST_FIELDS, create_body, token_drift, token_view,
 )
@@ -126,7 +127,7 @@ class Task:
         scopes = sorted(set(self.params['scopes'])) if 'scopes' in drift else None
         enabled = True if 'enabled' in drift else None
         if not self.check_mode:
-            with scopes_refused(scopes or ()):
+            with names_refused(ENVIRONMENT_SCOPE, 'scopes', scopes, ('scope',)):
                 api.update_api_token(self.client, self.env_id, self.existing['id'], scopes=scopes, enabled=enabled)
         updated = dict(view, scopes=scopes or view['scopes'], enabled=True)
         return dict(changed=True, api_token=updated,
@@ -146,7 +147,7 @@ class Task:
         """
         for dummy in range(attempts):
             try:
-                with scopes_refused(body['scopes']):
+                with names_refused(ENVIRONMENT_SCOPE, 'scopes', body['scopes'], ('scope',)):
                     return api.create_api_token(self.client, self.env_id, body)
             except ResponseLostError as lost:
                 last_loss = lost
@@ -165,29 +166,3 @@ class Task:
                              'token of that name is left behind. Check the network path to the cluster.'
                              % (body['name'], attempts), method='POST', path=last_loss.path, attempts=attempts)
 
-
-class ScopesRefusedError(DynatraceError):
-    """The cluster refused scopes of a token (400): the message names the option and the scopes."""
-
-
-class scopes_refused(object):  # pylint: disable=invalid-name
-    """Around a request that sends `scopes`: the cluster's 400 about them becomes an error naming the option and the
-    scopes, so a name this collection passed on (it refuses only what is certainly wrong) fails clearly."""
-
-    def __init__(self, scopes):
-        self.scopes = list(scopes)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, trace):
-        if isinstance(exc, DynatraceError) and not isinstance(exc, ResponseLostError) and exc.status == 400 \
-                and self.scopes and is_about_scopes(exc):
-            raise ScopesRefusedError(refusal_message(ENVIRONMENT_SCOPE, 'scopes', self.scopes, exc), status=400)
-        return False
-
-
-def is_about_scopes(exc):
-    """True when a 400 is about the scopes sent (a violation on scopes, or a message speaking of a scope)."""
-    return any(path.startswith('scopes') for path, dummy in exc.violations) \
-        or 'scope' in (exc.message or '').lower()
