@@ -269,7 +269,7 @@ def test_a_name_that_differs_only_in_case_fails_before_any_write(emulator, envs)
 
 
 @pytest.mark.parametrize('task, words', [
-    (dict(name='g', permissions=[grant('search', 'VIEWR')]), ['permissions', 'VIEWR']),
+    (dict(name='g', permissions=[grant('search', 'viewer')]), ['permissions', "'viewer' is not a well-formed"]),
     (dict(name='g', permissions=[grant('search')]), ['permissions[0].permissions', 'at least one']),
     (dict(name='g', state='absent', permissions=[grant('search', 'VIEWER')]), ['permissions', 'state absent']),
     (dict(name='g', permissions=[grant('search', 'VIEW_SECURITY_PROBLEMS', state='absent')]), ['VIEW_SECURITY_PROBLEMS']),
