@@ -11,12 +11,16 @@ The collection refuses locally only what is certainly wrong (api_names) and pass
 well-formed name on; this is where the cluster's refusal of such a name becomes a clear error.
 """
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import refusal_message
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import refusal_message, refused_names
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import DynatraceError, ResponseLostError
 
 
 class NamesRefusedError(DynatraceError):
-    """The cluster refused names of a kind (400); the message names the option and the values."""
+    """The cluster refused names of a kind (400); the message names the option and the values (also in `names`)."""
+
+    def __init__(self, message, names=(), **details):
+        super(NamesRefusedError, self).__init__(message, **details)
+        self.names = list(names)
 
 
 class names_refused(object):  # pylint: disable=invalid-name
@@ -35,8 +39,8 @@ class names_refused(object):  # pylint: disable=invalid-name
     def __exit__(self, exc_type, exc, trace):
         if isinstance(exc, DynatraceError) and not isinstance(exc, ResponseLostError) and exc.status == 400 \
                 and self.names and self.is_about_names(exc):
-            raise NamesRefusedError(refusal_message(self.kind, self.option, self.names, exc), status=400,
-                                    method=exc.method, path=exc.path)
+            raise NamesRefusedError(refusal_message(self.kind, self.option, self.names, exc),
+                                    names=refused_names(self.kind, self.names, exc), status=400)
         return False
 
     def is_about_names(self, exc):
