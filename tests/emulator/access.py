@@ -17,8 +17,9 @@ def emulator_of(request: Request):
 
 
 def resolve_tenant(emulator, env_id):
+    """404 `failed to resolve tenant <id>` (the words of real clusters) for an unknown environment id."""
     if env_id is None or emulator.store.get(env_id) is None:
-        raise ApiError(404, TENANT_NOT_FOUND)
+        raise ApiError(404, f'{TENANT_NOT_FOUND} {env_id}' if env_id else TENANT_NOT_FOUND)
 
 
 def cluster_token(*scopes):

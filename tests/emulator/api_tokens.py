@@ -1,7 +1,9 @@
 """Environment API v2 tokens: /e/{env}/api/v2/apiTokens on the one token store.
 
 A token created here is an environment token of {env} with exactly its scopes; the caller's token
-(apiTokens.write) may create any environment scope. A token can neither delete nor update itself.
+(apiTokens.write) may create any environment scope. A token cannot disable itself (the one refusal of
+its own token); a PUT accepts the token as read back (its read-only fields are ignored); modifiedDate
+changes with the name or the scopes only. POST /lookup works with a token of any scope.
 """
 
 import json
@@ -46,6 +48,15 @@ class ApiTokenUpdate(ApiModel):
     name: Optional[Name] = None
     enabled: Optional[bool] = None
     scopes: Optional[Annotated[list[str], Field(min_length=1)]] = None
+    # The read-only fields of a token as read back (clients such as Terraform send it whole): accepted, ignored.
+    id: Optional[str] = None
+    owner: Optional[str] = None
+    personalAccessToken: Optional[bool] = None
+    creationDate: Optional[str] = None
+    expirationDate: Optional[str] = None
+    lastUsedDate: Optional[str] = None
+    lastUsedIpAddress: Optional[str] = None
+    modifiedDate: Optional[str] = None
 
 
 class TokenLookup(ApiModel):
@@ -154,7 +165,7 @@ async def list_api_tokens(request: Request, env: str, emulator=Depends(reader)):
 
 
 @router.post('/lookup')
-async def lookup_api_token(request: Request, env: str, emulator=Depends(reader)):
+async def lookup_api_token(request: Request, env: str, emulator=Depends(environment_token())):
     body = checked(TokenLookup, await json_body(request))
     token = emulator.tokens.find(body['token'], 'environment', env)
     if token is None or token.value != body['token']:
@@ -173,14 +184,17 @@ async def update_api_token(request: Request, env: str, token_id: str, emulator=D
     refuse_unknown_scopes(emulator, body, await request.body())
     body = checked(ApiTokenUpdate, body)
     token = token_or_404(emulator, env, token_id)
-    if token is request.state.token:
-        raise ApiError(400, SELF.format(verb='update'))
+    if token is request.state.token and body.get('enabled') is False:
+        raise ApiError(400, SELF.format(verb='disable'))
+    renamed = body.get('name') is not None and body['name'] != token.name
+    rescoped = body.get('scopes') is not None and frozenset(body['scopes']) != token.scopes
     for key, attribute in (('name', 'name'), ('enabled', 'enabled')):
         if body.get(key) is not None:
             setattr(token, attribute, body[key])
     if body.get('scopes') is not None:
         token.scopes = frozenset(body['scopes'])
-    token.modified_ms = emulator.now_ms()
+    if renamed or rescoped:
+        token.modified_ms = emulator.now_ms()
     emulator.save()
     return Response(status_code=204)
 
@@ -188,8 +202,6 @@ async def update_api_token(request: Request, env: str, token_id: str, emulator=D
 @router.delete('/{token_id}')
 async def delete_api_token(request: Request, env: str, token_id: str, emulator=Depends(writer)):
     token = token_or_404(emulator, env, token_id)
-    if token is request.state.token:
-        raise ApiError(400, SELF.format(verb='delete'))
     emulator.tokens.remove(token)
     emulator.save()
     return Response(status_code=204)
