@@ -165,4 +165,3 @@ class Task:
         raise DynatraceError('the create request for API token %r was sent %d times and each answer was lost; no '
                              'token of that name is left behind. Check the network path to the cluster.'
                              % (body['name'], attempts), method='POST', path=last_loss.path, attempts=attempts)
-
