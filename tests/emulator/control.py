@@ -37,6 +37,7 @@ class ConfigChange(ControlModel):
     reuse_deleted_ids: Optional[bool] = None
     group_read_model: Optional[Literal['current', 'spec2021']] = None
     group_names_ignore_case: Optional[bool] = None
+    tag_filter_matching: Optional[Literal['exact', 'loose']] = None
 
 
 class SeedRequest(ControlModel):

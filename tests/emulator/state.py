@@ -35,6 +35,7 @@ class Settings:
     # (hasAccessAccountRole, hasManageAccountAndViewProductUsageRole; the is* fields write-only).
     group_read_model: str = 'current'
     group_names_ignore_case: bool = True  # whether POST /groups compares names without case (406 either way)
+    tag_filter_matching: str = 'exact'  # how tag() matches: 'exact', or 'loose' (case-insensitive substrings)
 
 
 @dataclass

@@ -181,3 +181,18 @@ def test_a_group_name_differing_in_case_is_for_the_cluster_to_judge(emulator, ig
     else:
         assert status == 'changed' and sorted(group['name'] for group in emulator.groups()) == [
             'Team-Payments', 'team-payments']
+
+
+# ------------------------------------------------------------------------------------------------
+# Unknown readings the modules must be right under
+
+@pytest.mark.parametrize('matching', ['exact', 'loose'])
+def test_tag_filters_are_checked_again_client_side(emulator, matching):
+    emulator.configure(tag_filter_matching=matching)
+    for name, tags in (('payments', ['team:payments']), ('pay', ['team:pay']), ('upper', ['TEAM:PAY'])):
+        emulator.create_environment(name, tags=tags)
+    status, result = run_module('dynatrace_environment_info', emulator, tags=['team:pay'])
+    assert status == 'ok', result
+    assert [environment['name'] for environment in result['environments']] == ['pay']
+    status, result = run_module('dynatrace_environment_info', emulator, tags_any=['team:pay', 'nothing'])
+    assert [environment['name'] for environment in result['environments']] == ['pay']
