@@ -18,7 +18,7 @@ from .dates import format_date, parse_expiration
 from .errors import ApiError, constraints_violated, json_body, json_response, violation
 from .models import ApiModel, validate
 from .scopes import environment_scopes
-from .token_query import parse_fields, parse_selector, token_view
+from .token_query import DEFAULT_FIELDS, parse_fields, parse_selector, token_view
 
 router = APIRouter(prefix='/e/{env}/api/v2/apiTokens')
 reader = environment_token('apiTokens.read')
@@ -153,6 +153,8 @@ def list_query(request, env):
 async def list_api_tokens(request: Request, env: str, emulator=Depends(reader)):
     """Metadata only, newest first by default; expired tokens stay listed."""
     query = list_query(request, env)
+    if query['after'] is not None and not emulator.settings.token_cursor_keeps_fields:
+        query = dict(query, fields=list(DEFAULT_FIELDS))  # later pages in the default fields (not published)
     predicates = parse_selector(query['selector']) if query['selector'] is not None else []
     matching = [token for token in emulator.tokens.of('environment', env) if all(check(token) for check in predicates)]
     key, reverse = SORTS[query['sort']]

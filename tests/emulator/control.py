@@ -38,6 +38,7 @@ class ConfigChange(ControlModel):
     group_read_model: Optional[Literal['current', 'spec2021']] = None
     group_names_ignore_case: Optional[bool] = None
     tag_filter_matching: Optional[Literal['exact', 'loose']] = None
+    token_cursor_keeps_fields: Optional[bool] = None
 
 
 class SeedRequest(ControlModel):

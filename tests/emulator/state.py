@@ -36,6 +36,8 @@ class Settings:
     group_read_model: str = 'current'
     group_names_ignore_case: bool = True  # whether POST /groups compares names without case (406 either way)
     tag_filter_matching: str = 'exact'  # how tag() matches: 'exact', or 'loose' (case-insensitive substrings)
+    # Whether later pages of the API token listing keep the `fields` of the first (not published): no, the harsher.
+    token_cursor_keeps_fields: bool = False
 
 
 @dataclass

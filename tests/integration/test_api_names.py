@@ -4,6 +4,8 @@ The collection refuses locally only what is certainly wrong and lets the cluster
 emulator knows the documented names per cluster version (tests/emulator/scopes.py), as a real cluster does.
 """
 
+import json
+
 import pytest
 import requests
 
@@ -196,3 +198,21 @@ def test_tag_filters_are_checked_again_client_side(emulator, matching):
     assert [environment['name'] for environment in result['environments']] == ['pay']
     status, result = run_module('dynatrace_environment_info', emulator, tags_any=['team:pay', 'nothing'])
     assert [environment['name'] for environment in result['environments']] == ['pay']
+
+
+def test_a_listed_token_without_its_scopes_is_read_alone_and_is_no_drift(emulator, team):
+    management = emulator.environment_token(team, scopes=('apiTokens.read', 'apiTokens.write'))
+    task = dict(environment_name='team-a', name='paas', scopes=['InstallerDownload'], token_management_token=management)
+    status, created = run_module('dynatrace_api_token', emulator, **task)
+    assert status == 'changed', created
+    # A later page of the listing in the default fields: no scopes (whether the cursor keeps them is not published).
+    listed = {'id': created['token_id'], 'name': 'paas', 'enabled': True, 'owner': 'admin',
+              'creationDate': '2026-01-01T00:00:00.000Z'}
+    emulator.add_fault(method='GET', path='/e/%s/api/v2/apiTokens' % team, action='status', status=200,
+                       content_type='application/json; charset=utf-8', body=json.dumps(
+                           {'totalCount': 1, 'pageSize': 10000, 'nextPageKey': None, 'apiTokens': [listed]}))
+    emulator.clear_requests()
+    status, result = run_module('dynatrace_api_token', emulator, **task)
+    assert status == 'ok' and result['drift'] == {}, result
+    assert ('GET', '/e/%s/api/v2/apiTokens/%s' % (team, created['token_id'])) in [
+        (entry['method'], entry['path']) for entry in emulator.requests()]

@@ -192,9 +192,12 @@ class Run:
 
     def _ensure_tokens(self, environment_id, token_management_token, pending):
         session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
+        names = set(token['name'] for token in pending)
         results = []
         with session:
             listing = _api_tokens.list_api_tokens(session.client, environment_id, LIST_FIELDS)
+            listing = _api_tokens.completed(session.client, environment_id, listing,
+                                            lambda token: token.get('name') in names)
             for token in pending:
                 params = dict(token, state='present', rotate=False, update_existing=False)
                 outcome = TokenTask(session, params, False, self.warn, self.now_ms, listing).present()

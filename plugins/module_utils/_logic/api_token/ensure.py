@@ -47,6 +47,7 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
+        tokens = api.completed(session.client, env_id, tokens, lambda token: token.get('name') == params['name'])
         if session.minted and not check_mode:
             result['expired_minted_tokens_deleted'] = session.delete_expired_leftovers(tokens)
         task = Task(session, params, check_mode, warn, now_ms, tokens)
