@@ -39,6 +39,8 @@ class ConfigChange(ControlModel):
     group_names_ignore_case: Optional[bool] = None
     tag_filter_matching: Optional[Literal['exact', 'loose']] = None
     token_cursor_keeps_fields: Optional[bool] = None
+    new_environment_api_delay_ms: Optional[int] = Field(None, ge=0, le=60_000)
+    new_environment_api_status: Optional[Literal[404, 503]] = None
 
 
 class SeedRequest(ControlModel):

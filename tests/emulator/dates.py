@@ -22,6 +22,12 @@ def format_date(epoch_ms):
     return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds)) + f'.{millis:03d}Z'
 
 
+def parse_date(text):
+    """Epoch ms of a date as format_date writes it (yyyy-MM-ddTHH:mm:ss.SSSZ)."""
+    moment = datetime.strptime(text, '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
 def _add_months(moment, months):
     month = moment.month - 1 + months
     year, month = moment.year + month // 12, month % 12 + 1

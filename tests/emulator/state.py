@@ -38,6 +38,10 @@ class Settings:
     tag_filter_matching: str = 'exact'  # how tag() matches: 'exact', or 'loose' (case-insensitive substrings)
     # Whether later pages of the API token listing keep the `fields` of the first (not published): no, the harsher.
     token_cursor_keeps_fields: bool = False
+    # Whether a just-created environment's Environment API answers at once (not published): 0 yes; else for that
+    # many ms it answers new_environment_api_status (404 or 503).
+    new_environment_api_delay_ms: int = 0
+    new_environment_api_status: int = 404
 
 
 @dataclass

@@ -216,3 +216,15 @@ def test_a_listed_token_without_its_scopes_is_read_alone_and_is_no_drift(emulato
     assert status == 'ok' and result['drift'] == {}, result
     assert ('GET', '/e/%s/api/v2/apiTokens/%s' % (team, created['token_id'])) in [
         (entry['method'], entry['path']) for entry in emulator.requests()]
+
+
+@pytest.mark.parametrize('status', [404, 503])
+def test_a_new_environment_whose_api_answers_late_gets_its_tokens(emulator, tmp_path, status):
+    emulator.configure(new_environment_api_delay_ms=1500, new_environment_api_status=status)
+    declared = [{'name': 'late', 'api_tokens': [{'name': 'paas', 'scopes': ['InstallerDownload']}]}]
+    state, result = run_bulk(emulator, environments=declared, token_dir=str(tmp_path))
+    assert state == 'changed', result
+    assert [token['state'] for token in result['outcomes'][0]['api_tokens']] == ['created']
+    listings = [entry for entry in emulator.requests()
+                if entry['method'] == 'GET' and entry['path'].endswith('/api/v2/apiTokens')]
+    assert len(listings) >= 2  # the first answer was the new environment's 404/503, then it answered

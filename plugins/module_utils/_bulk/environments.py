@@ -140,7 +140,7 @@ class Run:
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
         elif step.kind in ('create', 'existing') and item.get('api_tokens'):
-            result['api_tokens'] = self.tokens(item, result['environment_id'], token)
+            result['api_tokens'] = self.tokens(item, result['environment_id'], token, created=step.kind == 'create')
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
             result['environment_url'] = environment_url(self.client, result['environment_id'])
@@ -176,7 +176,7 @@ class Run:
                         'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
                         'again to check them and create any still missing' % environment_id)
 
-    def tokens(self, item, environment_id, token_management_token):
+    def tokens(self, item, environment_id, token_management_token, created=False):
         """Ensure the declared API tokens that the token folder does not record; one session for all of them."""
         pending = pending_tokens(item, environment_id, self.recorded, self.verify)
         names = set(token['name'] for token in pending)
@@ -187,15 +187,15 @@ class Run:
                              msg='not recorded in the token folder: looked up (and created when missing) when not '
                                  'in check mode') for t in pending]
         elif pending:
-            results += self._ensure_tokens(environment_id, token_management_token, pending)
+            results += self._ensure_tokens(environment_id, token_management_token, pending, created)
         return sorted(results, key=lambda t: t['name'])
 
-    def _ensure_tokens(self, environment_id, token_management_token, pending):
+    def _ensure_tokens(self, environment_id, token_management_token, pending, created=False):
         session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
         names = set(token['name'] for token in pending)
         results = []
         with session:
-            listing = _api_tokens.list_api_tokens(session.client, environment_id, LIST_FIELDS)
+            listing = list_tokens(session.client, environment_id, created)
             listing = _api_tokens.completed(session.client, environment_id, listing,
                                             lambda token: token.get('name') in names)
             for token in pending:
@@ -224,6 +224,23 @@ class Run:
             if failed:
                 result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
             result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+
+
+# Whether a just-created environment's Environment API answers at once is not published: for an environment this
+# run created, a 404 (tenant not resolved yet) or 503 on its first request is waited out briefly (about 15 s).
+NEW_ENVIRONMENT_WAITS = (1, 2, 4, 8)
+
+
+def list_tokens(client, environment_id, created, sleep=time.sleep):
+    """The environment's API tokens; for an environment created in this run, its first answers 404/503 waited out."""
+    for wait in NEW_ENVIRONMENT_WAITS if created else ():
+        try:
+            return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
+        except DynatraceError as exc:
+            if exc.status not in (404, 503):
+                raise
+        sleep(wait)
+    return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
 
 
 def write_token_files(folder, results):
