@@ -138,7 +138,7 @@ def refused_names(kind, sent, error):
     failing both, the names some clusters may not know; failing those, every name sent.
     """
     sent = list(sent)
-    texts = [(path, message) for path, message in getattr(error, 'violations', ()) or ()]
+    texts = list(getattr(error, 'violations', ()) or ())
     texts.append(('', getattr(error, 'message', '') or ''))
     found = set()
     for path, message in texts:

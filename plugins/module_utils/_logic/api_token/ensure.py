@@ -146,6 +146,7 @@ class Task:
         answer and can never be read, so it is deleted before the POST is sent again. Never two tokens of
         one name from one task.
         """
+        last_loss = None
         for dummy in range(attempts):
             try:
                 with names_refused(ENVIRONMENT_SCOPE, 'scopes', body['scopes'], ('scope',)):
@@ -165,4 +166,4 @@ class Task:
                           % (last_loss.message, new[0]['id']))
         raise DynatraceError('the create request for API token %r was sent %d times and each answer was lost; no '
                              'token of that name is left behind. Check the network path to the cluster.'
-                             % (body['name'], attempts), method='POST', path=last_loss.path, attempts=attempts)
+                             % (body['name'], attempts), method='POST', path=last_loss and last_loss.path, attempts=attempts)
