@@ -18,12 +18,13 @@ holds that nothing declares:
   environment declares nothing for it): the rest is revoked. Environments outside `managed` keep
   their permissions, unless `managed` is None (the whole group is managed).
 
-VIEWER is implied by any other permission, and the cluster may add VIEW_SECURITY_PROBLEMS next to
-VIEWER: neither is ever drift or a revocation while VIEWER stays.
+VIEWER is implied by any other permission, the cluster may add VIEW_SECURITY_PROBLEMS next to VIEWER
+and adds MANAGE_SETTINGS next to CONFIGURE_REQUEST_CAPTURE_DATA (user_group.implied_by): none of them
+is ever drift, or a revocation while what implies it stays.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    VIEWER, VIEW_SECURITY_PROBLEMS, changed_environments,
+    VIEWER, changed_environments, implied_by,
 )
 
 MERGE, REPLACE = 'merge', 'replace'
@@ -46,8 +47,8 @@ class Decision:
 
 
 def _implied(permissions):
-    """What the cluster adds by itself next to `permissions`."""
-    return {VIEWER, VIEW_SECURITY_PROBLEMS} if permissions else set()
+    """What the cluster adds by itself next to `permissions` (the model's one rule, implied_by)."""
+    return implied_by(permissions) if permissions else set()
 
 
 def _granted(permissions):
@@ -76,10 +77,11 @@ def _apply(planned, entries):
 
 
 def _kept_additions(current, planned):
-    """Keep VIEW_SECURITY_PROBLEMS where the cluster added it and VIEWER stays: sending it back is no change."""
+    """Keep what the cluster added where what made it add them stays (VIEW_SECURITY_PROBLEMS next to VIEWER,
+    MANAGE_SETTINGS next to CONFIGURE_REQUEST_CAPTURE_DATA): sending them back is no change, and no revocation."""
     for env_id, perms in planned.items():
-        if VIEWER in perms and VIEW_SECURITY_PROBLEMS in current.get(env_id, ()):
-            perms.add(VIEW_SECURITY_PROBLEMS)
+        if VIEWER in perms:
+            perms.update(set(current.get(env_id, ())) & implied_by(perms))
     return planned
 
 

@@ -44,3 +44,10 @@ def test_settings_are_checked_naming_the_option():
         'groups[2].name must be a group name (non-empty, no blanks around it), got None',
         'groups[2]: unknown option(s) nme; the options are name, permissions_mode, replace_scope, ldap_group_names, '
         'sso_group_names']
+
+
+def test_manage_settings_the_cluster_adds_next_to_capture_data_is_no_drift_and_no_revocation():
+    held = {'a': {'VIEWER', 'CONFIGURE_REQUEST_CAPTURE_DATA', 'MANAGE_SETTINGS'}}
+    for mode in ('merge', 'replace'):
+        decision = decide_for_environments(held, {'a': {'CONFIGURE_REQUEST_CAPTURE_DATA'}}, mode, {'a'})
+        assert (decision.revoked, decision.undeclared, decision.changed) == ({}, {}, [])
