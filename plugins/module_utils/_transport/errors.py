@@ -21,6 +21,47 @@ REDACTED = '********'
 GIST_LENGTH = 160
 
 
+# What an HTTP header can carry: printable ASCII without spaces. A token with anything else in it (a wrapped paste
+# into a vault, a space, a control or non-ASCII character) is certainly malformed: refused before any request.
+_TOKEN_CHARACTERS = re.compile(r'[\x21-\x7e]+')
+# A piece of a configured value long enough to be told from an ordinary word: redacted wherever it shows up alone.
+_PIECE = re.compile(r'[A-Za-z0-9_-]{8,}')
+
+
+def token_problem(value, option='api_token'):
+    """Why `value` cannot be a token, as a message naming `option` that shows none of the value; None when usable.
+
+    Leading and trailing whitespace is tolerated (a vault file ends with a line break) and is stripped by the caller.
+    """
+    text = '' if value is None else str(value).strip()
+    if not text:
+        return '%s must not be empty: give a Dynatrace API token (dt0c01....)' % option
+    if _TOKEN_CHARACTERS.fullmatch(text):
+        return None
+    if '\n' in text or '\r' in text:
+        what = 'a line break (a wrapped paste?)'
+    elif re.search(r'\s', text):
+        what = 'a space or tab'
+    else:
+        what = 'a control or non-ASCII character'
+    return ('%s is malformed: it holds %s inside the token, which cannot be sent in an HTTP header. Give the token '
+            'on one line, as Dynatrace shows it (dt0c01.<public part>.<secret>); its value is not shown here'
+            % (option, what))
+
+
+def secret_pieces(value):
+    """What redaction must remove for a configured token, however malformed: the value as given and stripped, each
+    of its lines and words, and each run of token characters of 8 or more (a secret split by a line break, a
+    space or a dot is still found piece by piece)."""
+    if not value:
+        return ()
+    text = str(value)
+    pieces = set([text, text.strip()])
+    pieces.update(text.split())
+    pieces.update(_PIECE.findall(text))
+    return tuple(sorted((piece for piece in pieces if len(piece) >= 8), key=len, reverse=True))
+
+
 def redact(text, secrets=()):
     """`text` without any token secret: every dt0c01-shaped token loses its secret part, and each of
     `secrets` (the configured API token and its secret, a URL's user part) is removed wherever it appears."""

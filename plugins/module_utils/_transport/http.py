@@ -21,7 +21,7 @@ import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
-    summarize_non_json,
+    secret_pieces, summarize_non_json, token_problem,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import (  # noqa: F401 (re-exported)
     MAX_SINGLE_WAIT_SECONDS, MAX_TOTAL_WAIT_SECONDS, RateGate, backoff_delay, is_retryable, server_requested_wait,
@@ -70,17 +70,18 @@ class DynatraceClient:
     """
 
     def __init__(self, url, api_token, validate_certs=True, ca_path=None, timeout=30, retries=5,
-                 warn=None, sleep=time.sleep, rand=random.random, ansible_version='unknown'):
+                 warn=None, sleep=time.sleep, rand=random.random, ansible_version='unknown', token_option='api_token'):
         import requests  # imported here so that a module's start-up does not pay for it twice
 
         self._requests = requests
         self.base_url, self.url_environment_id = normalize_url(url)
-        if not api_token or not str(api_token).strip():
-            raise ConnectionOptionError('api_token must not be empty: give a Dynatrace API token (dt0c01....)')
+        # The whole token, its secret part alone and every piece of a malformed one (an echo may split it); a short
+        # value would redact common words. Known before the check below, so even its refusal cannot show a piece.
+        self._secrets = secret_pieces(api_token) + secret_pieces(str(api_token or '').rsplit('.', 1)[-1])
+        problem = token_problem(api_token, token_option)
+        if problem:
+            raise ConnectionOptionError(problem)
         self._token = str(api_token).strip()
-        secret = self._token.rsplit('.', 1)[-1]
-        # The whole token, and its secret part alone (an echo may split it); a short value would redact common words.
-        self._secrets = tuple(value for value in (self._token, secret) if len(value) >= 8)
         self.timeout = timeout
         self.retries = retries
         self._warn = warn or (lambda message: None)
@@ -108,7 +109,7 @@ class DynatraceClient:
             self._warn('url uses plain http:// to a host that is not loopback: the API token travels unencrypted. '
                        'Use https://.')
 
-    def with_token(self, api_token):
+    def with_token(self, api_token, token_option='token_management_token'):
         """A client to the same cluster with the same TLS, timeout and retry settings and another token.
 
         For calls under /e/{id}/... that need an environment token. The warnings about the connection were given
@@ -117,7 +118,7 @@ class DynatraceClient:
         verify = self.session.verify
         sibling = DynatraceClient(self.base_url, api_token, validate_certs=verify is not False,
                                   ca_path=verify if isinstance(verify, str) else None, timeout=self.timeout,
-                                  retries=self.retries, sleep=self._sleep, rand=self._rand)
+                                  retries=self.retries, sleep=self._sleep, rand=self._rand, token_option=token_option)
         sibling.session.headers['User-Agent'] = self.session.headers['User-Agent']
         sibling.gate = self.gate  # one server, one limit: a 429 in an environment slows the cluster calls too
         sibling._warn = self._warn  # pylint: disable=protected-access
@@ -177,6 +178,11 @@ class DynatraceClient:
             return _Outcome(error=exc, kind='not_sent' if refused else 'lost')
         except (exceptions.Timeout, exceptions.ChunkedEncodingError) as exc:
             return _Outcome(error=exc, kind='lost')
+        except (exceptions.RequestException, ValueError) as exc:
+            # Refused by requests before sending (an invalid header, URL or body): its message may quote the header,
+            # that is the token, so only its kind is named, never its text.
+            raise DynatraceError('the request could not be sent (%s, raised by the requests library before anything '
+                                 'reached the cluster)' % type(exc).__name__, method=method, path=path)
         return _Outcome(response=response, text=text)
 
     def _next_wait(self, outcome, attempt):

@@ -62,7 +62,7 @@ def token_clients(client, params):
     if primary_token_option(params) == 'environment_api_token':
         return None, client
     environment_token = params.get('environment_api_token')
-    return client, client.with_token(environment_token) if environment_token else None
+    return client, client.with_token(environment_token, 'environment_api_token') if environment_token else None
 
 
 VERSION_PATTERN = re.compile(r'^\s*(\d+)\.(\d+)(?:\.(\d+))?(?:[.-](.+?))?\s*$')
