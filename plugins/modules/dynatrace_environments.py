@@ -125,6 +125,14 @@ options:
           expiration:
             description: As O(clusterops.dynatrace.dynatrace_api_token#module:expiration).
             type: str
+          rotate:
+            description:
+              - Replace the token by a new one when it exists but no file of O(token_dir) holds its secret (the way
+                out the module names for such a token). The new secret is written to the token's file; the next run
+                finds it recorded and rotates nothing, so the option may stay. Without O(token_dir) every run that
+                finds the token replaces it.
+            type: bool
+            default: false
       permissions:
         description:
           - "Group permissions on this environment: a map from group name to a list of permissions
@@ -142,17 +150,27 @@ options:
   recorded_token_files:
     description:
       - File names (no folder) of the API tokens already recorded, C(<environment id>.<token name>.token) (in a token
-        name every character but letters, digits, C(.), C(-) and C(_) becomes C(_)). The role passes the files of its
-        token folder.
+        name every character but letters, digits, C(.), C(-) and C(_) is written as C(%XX), its UTF-8 bytes, so two
+        names never share a file: C(log ingest) is C(log%20ingest)). Prefer O(token_dir), whose files are checked.
     type: list
     elements: str
     default: []
   token_dir:
     description:
-      - A folder on the host the module runs on. Its C(*.token) files count as recorded (as O(recorded_token_files));
-        each new secret is written to its own file there, mode 0600, never overwritten (created with O_EXCL); a new
-        environment's token-management token to C(<environment id>.token), an API token to
-        C(<environment id>.<token name>.token). The folder is created with mode 0700 when missing. Not in check mode.
+      - A folder on the host the module runs on, for one cluster. Before the first request the module creates it
+        (mode 0700) when missing and checks that it can write there, and that no file in it belongs to another
+        cluster; else it fails before anything is created.
+      - Each secret is written the moment the server answers it, to its own file (mode 0600, created exclusively,
+        synced and renamed into place): a new environment's token-management token to C(<environment id>.token), an
+        API token to C(<environment id>.<token name>.token). Beside each, C(<file>.json) is its manifest: the
+        cluster, the environment id, the token's id, scopes and expiry, and the SHA-256 of the secret (never the
+        secret). A file counts as recording its token only when its manifest vouches for it: this cluster, this
+        environment (not an earlier one of the same id), the declared scopes, not expired. A file that is no
+        longer the current token's is moved aside (C(<file>.replaced-<ms>)), never destroyed.
+      - A token that exists while no file holds its secret is reported (state C(secret_unknown), and a warning)
+        with the way out, O(environments[].api_tokens[].rotate). Files of release 1.0.0 (no manifest) get one once
+        the cluster confirms that the secret is the token's (C(POST /apiTokens/lookup)). Nothing is written in
+        check mode.
     type: path
   verify_tokens:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
@@ -184,8 +202,11 @@ outcomes:
   description:
     - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
       C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
-      C(created), C(unknown) in check mode, C(skipped) when another run created the environment), C(file), and
-      C(token) only when created), C(permissions) (per group C(before) and C(after)), C(paas_token_file) (the file of
+      C(created), C(rotated), C(secret_unknown) (exists, no file holds its secret: see
+      O(environments[].api_tokens[].rotate)), C(failed), C(unknown) in check mode (not counted as a change: check
+      mode cannot look tokens up without minting a token-management token, which is a write), C(skipped) when
+      another run created the environment), C(file), and C(token) only when created; the secrets created before a
+      token of the item failed stay here and in their files), C(permissions) (per group C(before) and C(after)), C(paas_token_file) (the file of
       the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
     - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
       result only; the task's display is censored when it holds one.
@@ -235,7 +256,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.environ
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 TOKEN_SPEC = dict(name=dict(type='str', required=True), scopes=dict(type='list', elements='str', required=True),
-                  expiration=dict(type='str'))
+                  expiration=dict(type='str'), rotate=dict(type='bool', default=False))
 ITEM_SPEC = dict(
     name=dict(type='str'), environment_id=dict(type='str'),
     state=dict(type='str', choices=['present', 'absent'], default='present'),

@@ -27,9 +27,10 @@ from functools import partial
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_keeper import (
+    ROTATE_HINT, TokenFileError, TokenKeeper,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_work import TokenWork
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
@@ -38,8 +39,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_p
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_change import converge, delete
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import create_telling_adoption
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import environment_url
 
 
 def input_errors(params, now_ms=None):
@@ -54,16 +54,16 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     items = params['environments'] or []
     if not items:
         return summary([])
+    run = Run(client, params, check_mode, warn, now_ms)
+    if not check_mode:
+        run.keeper.prepare()  # before the first request that can answer a secret
     environments, dummy = api.list_environments(client, **read_flags(items))
     index = Index(environments)
-    run = Run(client, params, check_mode, warn, now_ms)
     jobs = [partial(run.item, item, plan_item(environment_params(item, params['update_existing']), index))
             for item in items]
     outcomes = run_jobs(jobs, params['parallel'])
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
-    if params.get('token_dir') and not check_mode:
-        write_token_files(params['token_dir'], results)
     return summary(results)
 
 
@@ -85,8 +85,7 @@ class Run:
         self.update_existing = params['update_existing']
         self.recorded = list(params.get('recorded_token_files') or [])
         self.token_dir = params.get('token_dir')
-        if self.token_dir:
-            self.recorded += _token_files.recorded(self.token_dir)
+        self.keeper = TokenKeeper(self.token_dir, client.base_url, now_ms, warn)
         self.verify = params.get('verify_tokens')
         self.parallel = params['parallel']
 
@@ -100,15 +99,50 @@ class Run:
         token = result.pop('token_management_token', None)
         if token and item.get('create_token') is not False:
             result['token_management_token'] = token
+            self.keep_management_token(result)
+        created = step.kind == 'create' and not adopted
+        born = None if created else (step.environment or {}).get('creationDate')
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
         elif step.kind in ('create', 'existing') and item.get('api_tokens'):
-            result['api_tokens'] = self.tokens(item, result['environment_id'], token)
-            result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
+            keep_tokens(result, self.tokens(item, result['environment_id'], token, created, born))
         if result.get('environment_id') and params['state'] == 'present':
             result['environment_url'] = environment_url(self.client, result['environment_id'])
             result['paas_token_file'] = paas_token_file(item, result['environment_id'])
+            if self.token_dir and not self.check_mode:
+                self.hand_off(item, result, born)
+        for entry in result.get('api_tokens') or []:
+            entry.pop('live', None)  # the listing's view, for the hand-off only
         return result
+
+    def keep_management_token(self, result):
+        """The token-management token of a new environment to its file, the moment the creation answered it."""
+        if self.check_mode or not self.token_dir:
+            return
+        try:
+            result['token_file'] = self.keeper.keep(result['environment_id'], result['token_management_token'])
+            result['token_file_written'] = True
+        except TokenFileError as exc:
+            result.update(token_file_written=False, token_file_problem=str(exc))
+            self.warn(str(exc))
+
+    def hand_off(self, item, result, born):
+        """The PaaS token for OneAgent: created in this run, or a file checked against its manifest, its expiry and
+        the live token when this run listed them; else none, and the reason is said."""
+        paas = paas_token(item)
+        if paas is None:
+            return
+        entry = dict((t['name'], t) for t in result.get('api_tokens') or []).get(paas['name'], {})
+        if entry.get('token'):
+            result['oneagent_paas_token'] = entry['token']
+            return
+        live = entry.get('live')
+        secret, problem = self.keeper.handoff_secret(result['environment_id'], paas['name'], born, live)
+        result['oneagent_paas_token'] = secret
+        if problem:
+            result['oneagent_handoff_problem'] = problem
+            self.warn('The PaaS token %r of %s is not handed to OneAgent: its file %s (%s). %s.'
+                      % (paas['name'], result['name'], result['paas_token_file'], problem, ROTATE_HINT))
 
     def environment(self, params, step):
         """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""
@@ -139,34 +173,31 @@ class Run:
                         'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
                         'again to check them and create any still missing' % environment_id)
 
-    def tokens(self, item, environment_id, token_management_token):
-        """Ensure the declared API tokens that the token folder does not record; one session for all of them."""
-        pending = pending_tokens(item, environment_id, self.recorded, self.verify)
+    def tokens(self, item, environment_id, token_management_token, created=False, born=None):
+        """Ensure the declared API tokens that the token folder does not record; one session for all of them.
+
+        With a token folder, a token counts as recorded when its file's manifest vouches for it (this cluster, this
+        environment, the declared scopes, not expired); in an environment this run created, no file can be current.
+        """
+        if self.token_dir:
+            pending = [t for t in item['api_tokens']
+                       if created or self.verify or not self.keeper.records(environment_id, t, born)]
+        else:
+            pending = pending_tokens(item, environment_id, self.recorded, self.verify)
         names = set(token['name'] for token in pending)
         results = [dict(name=t['name'], changed=False, state='recorded', file=token_file(environment_id, t['name']))
                    for t in item['api_tokens'] if t['name'] not in names]
         if pending and self.check_mode:
-            results += [dict(name=t['name'], changed=True, state='unknown', file=token_file(environment_id, t['name']),
-                             msg='not recorded in the token folder: looked up (and created when missing) when not '
-                                 'in check mode') for t in pending]
+            results += [dict(name=t['name'], changed=False, state='unknown', file=token_file(environment_id, t['name']),
+                             msg='not recorded in the token folder: check mode cannot look it up without minting a '
+                                 'token-management token, which is a write; the real run looks it up and creates it '
+                                 'when missing') for t in pending]
         elif pending:
-            results += self._ensure_tokens(environment_id, token_management_token, pending)
+            update = item.get('update_existing')
+            update = self.update_existing if update is None else update
+            work = TokenWork(self, environment_id, born, update)
+            results += work.ensure(token_management_token, pending)
         return sorted(results, key=lambda t: t['name'])
-
-    def _ensure_tokens(self, environment_id, token_management_token, pending):
-        session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
-        results = []
-        with session:
-            listing = _api_tokens.list_api_tokens(session.client, environment_id, LIST_FIELDS)
-            for token in pending:
-                params = dict(token, state='present', rotate=False, update_existing=False)
-                outcome = TokenTask(session, params, False, self.warn, self.now_ms, listing).present()
-                results.append(dict(name=token['name'], changed=outcome.get('changed', False),
-                                    state='created' if outcome.get('token') else 'exists', id=outcome.get('token_id'),
-                                    file=token_file(environment_id, token['name']), scopes=sorted(token['scopes']),
-                                    msg=outcome.get('msg'), **({'token': outcome['token']} if outcome.get('token')
-                                                               else {})))
-        return results
 
     def grant_all(self, items, results):
         """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
@@ -186,18 +217,17 @@ class Run:
             result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
 
 
-def write_token_files(folder, results):
-    """Each new secret to its own file in `folder` (never overwritten); the PaaS token of each item for the hand-off."""
-    for result in results:
-        if result.get('token_management_token'):
-            result['token_file_written'] = _token_files.write_new(folder, '%s.token' % result['environment_id'],
-                                                                  result['token_management_token'])
-        for token in _new_tokens(result):
-            token['file_written'] = _token_files.write_new(folder, token['file'], token['token'])
-        paas_file = result.get('paas_token_file')
-        if paas_file:
-            created = [token['token'] for token in _new_tokens(result) if token['file'] == paas_file]
-            result['oneagent_paas_token'] = created[0] if created else _token_files.read(folder, paas_file)
+def keep_tokens(result, tokens):
+    """The API token results into the item's: what was created stays even when another token failed, and the
+    drift of tokens left as they are joins the item's drift."""
+    for token in tokens:
+        if token.get('drift_kept'):
+            result.setdefault('drift', {}).update(token.pop('drift_kept'))
+    result['api_tokens'] = tokens
+    result['changed'] = result['changed'] or any(t['changed'] for t in tokens)
+    failed = [t for t in tokens if t.get('failed')]
+    if failed:
+        result.update(failed=True, msg='; '.join('api_tokens %s: %s' % (t['name'], t['msg']) for t in failed))
 
 
 PAAS_SCOPE = 'InstallerDownload'
@@ -238,9 +268,15 @@ def _new_tokens(result):
     return [token for token in result.get('api_tokens') or [] if token.get('token')]
 
 
-def paas_token_file(item, environment_id):
-    """The file of the item's first token with InstallerDownload (what OneAgent installs with), or None."""
+def paas_token(item):
+    """The item's first token with InstallerDownload (what OneAgent installs with), or None."""
     for token in item.get('api_tokens') or []:
         if PAAS_SCOPE in token['scopes']:
-            return token_file(environment_id, token['name'])
+            return token
     return None
+
+
+def paas_token_file(item, environment_id):
+    """The file of the item's PaaS token, or None."""
+    token = paas_token(item)
+    return token_file(environment_id, token['name']) if token else None

@@ -45,6 +45,8 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
+        if session.minted:
+            session.note_listing(tokens)
         if session.minted and not check_mode:
             result['expired_minted_tokens_deleted'] = session.delete_expired_leftovers(tokens)
         task = Task(session, params, check_mode, warn, now_ms, tokens)
@@ -57,8 +59,11 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
 class Task:
     """One task against the token list read at its start."""
 
-    def __init__(self, session, params, check_mode, warn, now_ms, tokens):
+    def __init__(self, session, params, check_mode, warn, now_ms, tokens, on_secret=None):
         self.session, self.client, self.env_id = session, session.client, session.environment_id
+        # Called with (create answer, id of the token it replaces or None) the moment the server answers a secret,
+        # before any other request: a caller that keeps secrets in files writes it there at once.
+        self.on_secret = on_secret or (lambda answer, replaced_id: None)
         self.params, self.check_mode, self.warn, self.now_ms = params, check_mode, warn, now_ms
         self.known_ids = set(token['id'] for token in tokens)
         named = [token for token in tokens if token.get('name') == params['name'] and not session.is_minted(token)]
@@ -99,6 +104,7 @@ class Task:
             return dict(changed=True, api_token=dict(name=body['name'], scopes=body['scopes']),
                         msg='API token %r would be created; check mode returns no secret.' % body['name'])
         answer = self.post_without_duplicates(body)
+        self.on_secret(answer, None)
         return dict(changed=True, token_id=answer['id'], token=answer['token'], api_token=self.created_view(body, answer),
                     msg='API token %r (%s) created; its secret is in token.' % (body['name'], answer['id']))
 
@@ -110,6 +116,7 @@ class Task:
             return dict(changed=True, msg='API token %r (%s) would be replaced by a new one; check mode returns no '
                                           'secret.' % (body['name'], old_id))
         answer = self.post_without_duplicates(body)
+        self.on_secret(answer, old_id)
         try:
             api.delete_api_token(self.client, self.env_id, old_id)
         except DynatraceError as exc:
