@@ -78,8 +78,8 @@ def prepare(folder, cluster):
         if manifest and manifest.get('cluster') not in (None, cluster):
             raise TokenFolderError('token_dir %s holds token files of another cluster (%s is of %s, this run talks '
                                    'to %s): use one token folder per cluster, so that no file is ever taken for '
-                                   'another cluster\'s token. Nothing was created' % (folder, name, manifest['cluster'],
-                                                                                  cluster))
+                                   'another cluster\'s token. Nothing was created'
+                                   % (folder, name, manifest['cluster'], cluster))
 
 
 def manifest_of(cluster, environment_id, token_name=None, token_id=None, scopes=None, expires=None,

@@ -90,8 +90,8 @@ class TokenKeeper:
         if not state.usable:
             return None, state.problem
         if live_token is not None and state.token_id != live_token.get('id'):
-            return None, 'the file holds the secret of token %s, the environment has %s now' % (state.token_id,
-                                                                                             live_token.get('id'))
+            return None, ('the file holds the secret of token %s, the environment has %s now'
+                          % (state.token_id, live_token.get('id')))
         return state.secret, None
 
 

@@ -79,8 +79,9 @@ class TokenWork:
         if outcome.get('token'):
             entry.update(token=outcome['token'], state='rotated' if outcome.get('replaced_token_id') else 'created')
             if self.keeper.folder:
-                entry.update(file_written=bool(kept.get('file')), **({'file_problem': kept['problem']}
-                                                                   if kept.get('problem') else {}))
+                entry['file_written'] = bool(kept.get('file'))
+                if kept.get('problem'):
+                    entry['file_problem'] = kept['problem']
             return entry
         entry.update(state='exists', live=live[0] if live else None)
         self._drift(entry, outcome, live, current)
@@ -108,8 +109,8 @@ class TokenWork:
                 self.keeper.adopt(self.environment_id, entry['name'], live)
                 entry['file_adopted'] = True
                 return
-        reason = state.problem or 'the file holds the secret of token %s, the environment has %s' % (state.token_id,
-                                                                                                   live.get('id'))
+        reason = state.problem or ('the file holds the secret of token %s, the environment has %s'
+                                   % (state.token_id, live.get('id')))
         entry.update(state='secret_unknown', msg='API token %r (%s) exists, but no file of token_dir holds its secret '
                                                  '(%s): %s.' % (entry['name'], live.get('id'), reason, ROTATE_HINT))
         self.warn('Environment %s: %s' % (self.environment_id, entry['msg']))
