@@ -162,18 +162,30 @@ def test_token_management_token_from_environment_creation_needs_no_mint(emulator
 
 
 def test_check_mode_creates_nothing_and_returns_no_secret(world):
-    status, result = run_module('dynatrace_api_token', world, check=True, **token_task())
+    manager = world.environment_token(world.env_id, scopes=['apiTokens.read', 'apiTokens.write'], name='manager')
+    status, result = run_module('dynatrace_api_token', world, check=True, **token_task(token_management_token=manager))
     assert status == 'changed' and 'token' not in result and 'would be created' in result['msg'], result
-    assert api_tokens(world, world.env_id) == [] and minted(world) == []
+    assert [t['name'] for t in api_tokens(world, world.env_id)] == ['manager'] and minted(world) == []
     assert [m for m, p in calls(world) if p.startswith('/e/')] == ['GET']
 
     run_module('dynatrace_api_token', world, **token_task())
     world.clear_requests()
     for args in (dict(rotate=True), dict(state='absent'), dict(update_existing=True, scopes=['DataExport'])):
-        status, result = run_module('dynatrace_api_token', world, check=True, **token_task(**args))
+        status, result = run_module('dynatrace_api_token', world, check=True,
+                                    **token_task(token_management_token=manager, **args))
         assert status == 'changed' and 'token' not in result, (args, result)
     assert [m for m, p in calls(world) if p.startswith('/e/')] == ['GET'] * 3
-    assert len(api_tokens(world, world.env_id)) == 1 and minted(world) == []
+    assert len(api_tokens(world, world.env_id)) == 2 and minted(world) == []
+
+
+def test_check_mode_without_a_token_management_token_mints_nothing_and_says_unknown(world):
+    """A mint is a write: check mode does none, so what it cannot read it reports as unknown, not as a change."""
+    for args in (dict(), dict(state='absent'), dict(rotate=True)):
+        world.clear_requests()
+        status, result = run_module('dynatrace_api_token', world, check=True, **token_task(**args))
+        assert status == 'ok' and result['unknown'] is True and 'cannot tell' in result['msg'], (args, result)
+        assert calls(world) == [('GET', ENVIRONMENTS)], calls(world)  # the environment lookup only
+    assert api_tokens(world, world.env_id) == [] and minted(world) == []
 
 
 BAD_INPUT = [

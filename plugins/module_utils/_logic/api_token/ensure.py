@@ -16,7 +16,8 @@ Request budget (the module documentation states it for users):
   API cannot delete minted tokens leave such tokens behind);
 - a lost answer to the POST: the listing again, the DELETE of the token whose secret was lost with the
   answer (when it was created), and the POST again.
-Check mode sends no request that creates, changes or deletes an API token.
+Check mode sends no request that creates, changes or deletes a token: without token_management_token it mints
+none, so it reads only the environment and reports the token's outcome as unknown (`unknown: true`).
 """
 
 import time
@@ -30,6 +31,11 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_
     TokenSession, environment_url, locate_environment,
 )
 
+# Reading the environment's tokens needs a token of the environment; minting one is a write, which check mode
+# does not do: without token_management_token the outcome is unknown, and said so.
+CHECK_MODE_UNKNOWN = ('Check mode cannot tell what would happen to API token %r: reading the environment\'s tokens needs '
+                      'a token-management token, and minting one is a write. Give token_management_token to check it; '
+                      'nothing was changed.')
 SECRET_NOT_RETURNED = ('Its secret is returned only by the task that creates it and cannot be read again; '
                        'rotate: true replaces it with a new token.')
 
@@ -42,6 +48,8 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     env_id = environment['id']
     result = dict(changed=False, environment_id=env_id, environment_name=environment.get('name'),
                   environment_url=environment_url(cluster, env_id), drift={})
+    if check_mode and not params.get('token_management_token'):
+        return dict(result, unknown=True, msg=CHECK_MODE_UNKNOWN % params['name'])
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
