@@ -82,10 +82,13 @@ options:
         type: dict
       create_token:
         description:
-          - Return the new environment's token-management token in C(token_management_token) of its entry in RV(outcomes) and
-            RV(created). An item with O(environments[].api_tokens) asks for it anyway, to create those tokens.
+          - Ask for the new environment's token-management token and return it in C(token_management_token) of its entry
+            in RV(outcomes) and RV(created) (and write it to C(<environment id>.token) in O(token_dir)). Unset,
+            O(create_token) applies.
+          - When it is false, an item with O(environments[].api_tokens) creates them with a short-lived token-management
+            token minted for them and deleted after (or left to expire in 10 minutes where the cluster cannot delete
+            it): no token is made that nothing keeps.
         type: bool
-        default: true
       update_existing:
         description: This item's own O(update_existing); unset, O(update_existing) applies.
         type: bool
@@ -143,6 +146,12 @@ options:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
     default: false
+  create_token:
+    description:
+      - The default of O(environments[].create_token). The environments role passes V(true) only with a token folder
+        (C(environments_token_dir)), which keeps the token; without one it mints nothing that nothing keeps.
+    type: bool
+    default: true
   parallel:
     description: How many items are written at a time, 1 to 10. 1 writes one item after the other.
     type: int
@@ -262,7 +271,7 @@ ITEM_SPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     enabled=dict(type='bool'), trial=dict(type='bool'), tags=dict(type='list', elements='str'),
     quotas=section_argument_spec(), storage=section_argument_spec(),
-    create_token=dict(type='bool', default=True), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
+    create_token=dict(type='bool'), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
     allow_duplicate_name=dict(type='bool', default=False),
     api_tokens=dict(type='list', elements='dict', options=TOKEN_SPEC, no_log=False),
     permissions=dict(type='dict'),
@@ -273,6 +282,7 @@ def argument_spec():
     return connection_argument_spec(
         environments=dict(type='list', elements='dict', required=True, options=ITEM_SPEC),
         update_existing=dict(type='bool', default=False),
+        create_token=dict(type='bool', default=True),
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
         recorded_token_files=dict(type='list', elements='str', default=[], no_log=False),
         token_dir=dict(type='path'),

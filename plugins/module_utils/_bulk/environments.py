@@ -83,6 +83,7 @@ class Run:
     def __init__(self, client, params, check_mode, warn, now_ms):
         self.client, self.check_mode, self.warn, self.now_ms = client, check_mode, warn, now_ms
         self.update_existing = params['update_existing']
+        self.create_token = params.get('create_token', True)  # the default of an item's create_token
         self.recorded = list(params.get('recorded_token_files') or [])
         self.token_dir = params.get('token_dir')
         self.keeper = TokenKeeper(self.token_dir, client.base_url, now_ms, warn)
@@ -92,12 +93,13 @@ class Run:
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
         params = environment_params(item, self.update_existing)
-        if item.get('api_tokens') and step.kind == 'create':
-            params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
+        # A token-management token only where something keeps it (the result, the token folder); a new environment's
+        # own token then also creates its API tokens (no mint). Without it, its API tokens get a minted one, deleted.
+        params['create_token'] = self.create_token if item.get('create_token') is None else item['create_token']
         result, adopted = self.environment(params, step)
         result = dict(result, name=label(item))
         token = result.pop('token_management_token', None)
-        if token and item.get('create_token') is not False:
+        if token:
             result['token_management_token'] = token
             self.keep_management_token(result)
         created = step.kind == 'create' and not adopted
