@@ -5,6 +5,7 @@ environments listing and the groups listing, whatever the number of teams.
 """
 
 import hashlib
+import json
 import os
 import stat
 
@@ -124,3 +125,37 @@ def test_check_mode_writes_nothing(emulator, tmp_path):
     assert run.rc == 0, run
     assert all(method == 'GET' for method, dummy in api_requests(emulator))
     assert emulator.environments() == [] and emulator.groups() == [] and not token_dir.exists()
+
+
+def test_scope_drift_of_an_api_token_is_reported_then_applied_with_update_existing(emulator, tmp_path):
+    token_dir = tmp_path / 'tokens'
+    assert run_role(emulator, [team('drifty')], environments_token_dir=str(token_dir)).rc == 0
+    env_id = creation_id('drifty')
+    widened = dict(team('drifty'), api_tokens=[PAAS, dict(INGEST, scopes=['metrics.ingest', 'logs.ingest'])])
+    run = run_role(emulator, [widened], environments_token_dir=str(token_dir))
+    assert run.rc == 0, run
+    (report,) = [entry['result'] for entry in run.results if 'differ from the declaration' in entry['task']]
+    assert 'api_tokens.ingest.scopes' in json.dumps(report['msg']), report
+    stored = dict((t['name'], t) for t in emulator.tokens() if t.get('environment') == env_id)
+    assert stored['ingest']['scopes'] == ['metrics.ingest']  # reported, left as it is
+
+    # --check says what the real run does: no write, and the secret files untouched.
+    emulator.clear_requests()
+    before = dict((path.name, path.read_text()) for path in token_dir.iterdir())
+    assert run_role(emulator, [widened], check=True, environments_token_dir=str(token_dir)).rc == 0
+    assert all(method == 'GET' for method, dummy in api_requests(emulator))
+    assert dict((path.name, path.read_text()) for path in token_dir.iterdir()) == before
+
+    run = run_role(emulator, [widened], environments_token_dir=str(token_dir), environments_update_existing=True)
+    assert run.rc == 0, run
+    stored = dict((t['name'], t) for t in emulator.tokens() if t.get('environment') == env_id)
+    assert sorted(stored['ingest']['scopes']) == ['logs.ingest', 'metrics.ingest'] and stored['ingest']['id'] == before_id(before)
+    emulator.clear_requests()
+    assert run_role(emulator, [widened], environments_token_dir=str(token_dir)).rc == 0
+    assert api_requests(emulator) == [('GET', '/api/cluster/v2/environments'), ('GET', '/api/v1.0/onpremise/groups')]
+
+
+def before_id(files):
+    """The token id the manifest of the ingest token named before the update (updated in place: the same)."""
+    (manifest,) = [json.loads(text) for name, text in files.items() if name.endswith('.ingest.token.json')]
+    return manifest['token_id']
