@@ -16,8 +16,9 @@ import traceback
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import (
-    ConnectionOptionError, DynatraceClient, DynatraceError, token_problem,
+    ConnectionOptionError, DynatraceClient, DynatraceError,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import token_problem
 
 # The options that hold a token: each is checked for a malformed value before any request (module.params keeps it).
 TOKEN_OPTIONS = ('api_token', 'token_management_token', 'environment_api_token')
@@ -58,8 +59,6 @@ def client_from_module(module, token_option='api_token', **client_options):
     except ImportError:
         module.fail_json(msg=missing_required_lib('requests'), exception=traceback.format_exc())
     params = module.params
-    if params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be greater than 0 seconds, got %s' % params['timeout'])
     if params['retries'] < 0:
         module.fail_json(msg='retries must be 0 or more, got %s' % params['retries'])
     options = dict(validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
@@ -97,5 +96,8 @@ def run(module, logic, input_errors=None, token_option='api_token'):
         result = logic(client)
     except DynatraceError as exc:
         module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
+    except ConnectionOptionError as exc:
+        # A second token (the environment's) is checked when its client is made, inside the logic; nothing was sent.
+        module.fail_json(msg=str(exc), **request_stats(client))
     result.update(request_stats(client))
     module.exit_json(**result)

@@ -13,6 +13,8 @@ Part of the transport layer (with _http.py): no Ansible import, no other module_
 import json
 import re
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import token_error
+
 # Every Dynatrace token has the shape dt0<letter><2 digits>.<public part>.<secret part> (dt0c01 for API
 # tokens). The public part identifies the token and is kept; the secret is what must never be shown.
 TOKEN_PATTERN = re.compile(r'(dt0[a-z][0-9]{2}\.[A-Za-z0-9]+)\.[A-Za-z0-9]+')
@@ -21,9 +23,6 @@ REDACTED = '********'
 GIST_LENGTH = 160
 
 
-# What an HTTP header can carry: printable ASCII without spaces. A token with anything else in it (a wrapped paste
-# into a vault, a space, a control or non-ASCII character) is certainly malformed: refused before any request.
-_TOKEN_CHARACTERS = re.compile(r'[\x21-\x7e]+')
 # A piece of a configured value long enough to be told from an ordinary word: redacted wherever it shows up alone.
 _PIECE = re.compile(r'[A-Za-z0-9_-]{8,}')
 
@@ -31,22 +30,13 @@ _PIECE = re.compile(r'[A-Za-z0-9_-]{8,}')
 def token_problem(value, option='api_token'):
     """Why `value` cannot be a token, as a message naming `option` that shows none of the value; None when usable.
 
-    Leading and trailing whitespace is tolerated (a vault file ends with a line break) and is stripped by the caller.
+    Leading and trailing whitespace is tolerated (a vault file ends with a line break) and stripped by the client;
+    what is inside is checked by options.token_error, the one rule of the transport.
     """
     text = '' if value is None else str(value).strip()
     if not text:
         return '%s must not be empty: give a Dynatrace API token (dt0c01....)' % option
-    if _TOKEN_CHARACTERS.fullmatch(text):
-        return None
-    if '\n' in text or '\r' in text:
-        what = 'a line break (a wrapped paste?)'
-    elif re.search(r'\s', text):
-        what = 'a space or tab'
-    else:
-        what = 'a control or non-ASCII character'
-    return ('%s is malformed: it holds %s inside the token, which cannot be sent in an HTTP header. Give the token '
-            'on one line, as Dynatrace shows it (dt0c01.<public part>.<secret>); its value is not shown here'
-            % (option, what))
+    return token_error(text, option)
 
 
 def secret_pieces(value):
@@ -87,6 +77,16 @@ class DynatraceError(Exception):
         self.path = path
         self.violations = [(redact(where), redact(what)) for where, what in violations or []]
         self.attempts = attempts
+
+    def reworded(self, message):
+        """This error with `message` instead of its own, its status, request, violations and attempts kept.
+
+        The one way a layer adds context to an error it passes on (build `message` from `self.message`); the new text
+        is redacted like the first. Returns the error, for `raise exc.reworded(...)`.
+        """
+        self.message = redact(message)
+        self.args = (self.message,)
+        return self
 
     def __str__(self):
         where = ' '.join(part for part in (self.method, self.path) if part)

@@ -19,10 +19,15 @@ import random
 import threading
 import time
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.diagnose import (
+    answered_in_plain_http, closed_without_answer, host_and_port, name_does_not_resolve, plain_http_to_tls_port,
+    speaks_tls,
+)
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
-    secret_pieces, summarize_non_json, token_problem,
+    secret_pieces, summarize_non_json,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import timeout_error, token_error
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import (  # noqa: F401 (re-exported)
     MAX_SINGLE_WAIT_SECONDS, MAX_TOTAL_WAIT_SECONDS, RateGate, backoff_delay, is_retryable, server_requested_wait,
 )
@@ -76,12 +81,14 @@ class DynatraceClient:
         self._requests = requests
         self.base_url, self.url_environment_id = normalize_url(url)
         # The whole token, its secret part alone and every piece of a malformed one (an echo may split it); a short
-        # value would redact common words. Known before the check below, so even its refusal cannot show a piece.
+        # value would redact common words. Known before the checks below, so even a refusal cannot show a piece.
         self._secrets = secret_pieces(api_token) + secret_pieces(str(api_token or '').rsplit('.', 1)[-1])
-        problem = token_problem(api_token, token_option)
-        if problem:
-            raise ConnectionOptionError(problem)
+        if not api_token or not str(api_token).strip():
+            raise ConnectionOptionError('%s must not be empty: give a Dynatrace API token (dt0c01....)' % token_option)
         self._token = str(api_token).strip()
+        for problem in (token_error(self._token, token_option), timeout_error(timeout)):
+            if problem:
+                raise ConnectionOptionError(problem)
         self.timeout = timeout
         self.retries = retries
         self._warn = warn or (lambda message: None)
@@ -90,6 +97,7 @@ class DynatraceClient:
         self.retry_count = 0
         self.waited_seconds = 0.0
         self.gate = RateGate()
+        self._speaks_tls = None  # asked once, when an http:// connection closes without an answer
         self._thread = threading.local()  # per worker thread: up to when it slept for the gate itself
         self.session = requests.Session()
         self.session.headers.update({
@@ -170,12 +178,11 @@ class DynatraceClient:
                                             timeout=self.timeout, verify=self.session.verify)
             text = response.text  # reads the whole body: a connection drop mid-body surfaces here
         except exceptions.SSLError as exc:
-            return _Outcome(error=exc, kind='tls')
+            return _Outcome(error=exc, kind='plain_http_server' if answered_in_plain_http(exc) else 'tls')
         except exceptions.ConnectTimeout as exc:
             return _Outcome(error=exc, kind='not_sent')
         except exceptions.ConnectionError as exc:
-            refused = 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc)
-            return _Outcome(error=exc, kind='not_sent' if refused else 'lost')
+            return _Outcome(error=exc, kind=self._connection_error_kind(exc))
         except (exceptions.Timeout, exceptions.ChunkedEncodingError) as exc:
             return _Outcome(error=exc, kind='lost')
         except (exceptions.RequestException, ValueError) as exc:
@@ -184,6 +191,22 @@ class DynatraceClient:
             raise DynatraceError('the request could not be sent (%s, raised by the requests library before anything '
                                  'reached the cluster)' % type(exc).__name__, method=method, path=path)
         return _Outcome(response=response, text=text)
+
+    def _connection_error_kind(self, exc):
+        if name_does_not_resolve(exc):
+            return 'unresolved'
+        if 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc):
+            return 'not_sent'
+        if self.base_url.startswith('http://') and closed_without_answer(exc) and self._is_tls_server():
+            return 'tls_server'
+        return 'lost'
+
+    def _is_tls_server(self):
+        """Whether the http:// server speaks TLS instead: asked with one handshake (no request, no token), once."""
+        if self._speaks_tls is None:
+            host, port = host_and_port(self.base_url)
+            self._speaks_tls = speaks_tls(host, port, min(self.timeout, 5.0))
+        return self._speaks_tls
 
     def _next_wait(self, outcome, attempt):
         wait = None
@@ -228,6 +251,9 @@ class DynatraceClient:
 
     def _connection_failure(self, outcome, method, path, attempts):
         reason = self.redact(describe_connection_error(outcome.error))
+        if outcome.kind in ('plain_http_server', 'tls_server', 'unresolved'):
+            return DynatraceError(self._wrong_address_message(outcome.kind, reason), method=method, path=path,
+                                  attempts=attempts)
         if outcome.kind == 'tls':
             return DynatraceError('TLS certificate verification failed for %s (%s). Set ca_path to the CA bundle that '
                                   'signed the cluster certificate, or validate_certs: false (not recommended).'
@@ -239,10 +265,25 @@ class DynatraceClient:
         return DynatraceError('cannot reach %s: %s' % (self.base_url, reason), method=method, path=path,
                               attempts=attempts)
 
+    def _wrong_address_message(self, kind, reason):
+        """The message of a failure no retry can change, naming url and what to change in it."""
+        host, port = host_and_port(self.base_url)
+        if kind == 'plain_http_server':
+            return ('url is https:// but the server at %s:%s answered in plain HTTP, not TLS (%s): this is the wrong '
+                    'scheme or port, not a certificate problem. Use the HTTPS address of the cluster (http:// only '
+                    'for a local test server such as the emulator)' % (host, port, reason))
+        if kind == 'tls_server':
+            return ('url is http:// but the server at %s:%s speaks HTTPS (TLS) and refused the plain-HTTP request '
+                    '(%s): use https://%s' % (host, port, reason, self.base_url[len('http://'):]))
+        return ('cannot resolve the host name %s of url (%s): check the name in url and the DNS of the machine that '
+                'runs the module; not retried' % (host, reason))
+
     def _http_failure(self, response, text, method, path, attempts, scope):
         status = response.status_code
         # Redact before parsing: the summary of a body is cut short, and a cut through a token would hide it.
         message, violations = parse_error_body(status, response.headers.get('Content-Type'), self.redact(text))
+        if status == 400 and self.base_url.startswith('http://') and plain_http_to_tls_port(text):
+            message = self._wrong_address_message('tls_server', message)
         if status in (401, 403) and scope:
             message += (' The API token needs the scope %s%s.'
                         % (scope, ' (a cluster token from the Cluster Management Console)' if scope == SCOPE_SERVICE_PROVIDER else ''))

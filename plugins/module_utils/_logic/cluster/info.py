@@ -97,7 +97,7 @@ def _with_token_option(option, hint, call, *args):
     except DynatraceError as exc:
         if exc.status in (401, 403):
             refused = 'was not accepted' if exc.status == 401 else 'lacks a scope'
-            exc.message = '%s %s. %s Server message: %s' % (option, refused, hint, exc.message)
+            raise exc.reworded('%s %s. %s Server message: %s' % (option, refused, hint, exc.message))
         raise
 
 

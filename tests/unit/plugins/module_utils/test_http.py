@@ -319,8 +319,16 @@ def test_a_broken_answer_quoting_a_new_token_is_redacted():
 
 def test_redaction_of_errors_raised_anywhere():
     error = DynatraceError('lost %s' % OTHER_TOKEN, violations=[('p', OTHER_TOKEN)])
-    error.message = 'rewritten %s' % OTHER_TOKEN  # as a caller adding context would
+    error.message = 'rewritten %s' % OTHER_TOKEN  # as a caller setting the message by hand would
     assert secret_leaks(str(error) + error.message.replace(OTHER_TOKEN, '') + repr(error.to_result())) == []
+
+
+def test_context_is_added_one_way_keeping_the_request_and_redacting_the_new_text():
+    error = DynatraceError('Not found.', status=404, method='GET', path='/x', violations=[('p', 'v')], attempts=2)
+    assert error.reworded('environment e1: gone (%s) %s' % (error.message, OTHER_TOKEN)) is error
+    assert error.message.startswith('environment e1: gone (Not found.)') and OTHER_TOKEN not in error.message
+    assert (error.status, error.method, error.path, error.attempts) == (404, 'GET', '/x', 2)
+    assert str(error).startswith('GET /x failed with HTTP 404: environment e1: gone') and error.args == (error.message,)
 
 
 @pytest.mark.parametrize('url', [
@@ -398,10 +406,10 @@ def test_a_malformed_token_is_refused_before_any_request_naming_the_option_and_s
     with pytest.raises(ConnectionOptionError) as caught:
         DynatraceClient('https://dt.example.com', token, token_option='api_token')
     message = str(caught.value)
-    assert message.startswith('api_token is malformed') and 'not shown' in message, message
+    assert message.startswith('api_token holds') and 'not shown' in message, message
     assert malformed_leaks(message, token) == []
     cluster = DynatraceClient('https://dt.example.com', TOKEN)
-    with pytest.raises(ConnectionOptionError, match='^token_management_token is malformed'):
+    with pytest.raises(ConnectionOptionError, match='^token_management_token holds'):
         cluster.with_token(token)
 
 
