@@ -116,7 +116,7 @@ def test_a_file_without_manifest_is_vouched_for_by_the_cluster_once(emulator, tm
     manifest_path = token_dir / ('%s.paas.token.json' % env_id)
     manifest_path.unlink()  # as release 1.0.0 wrote it
     run = run_role(emulator, [{'name': 'legacy', 'api_tokens': [PAAS]}], environments_token_dir=str(token_dir))
-    assert run.rc == 0 and not [w for w in warnings(run) if 'rotate' in w], run
+    assert run.rc == 0 and not [w for w in warnings(run) if "rotate" in w], failure_message(run) + json.dumps(warnings(run))
     assert manifest_path.exists() and stat.S_IMODE(os.stat(manifest_path).st_mode) == 0o600
     assert len(live(emulator, env_id, 'paas')) == 1
     emulator.clear_requests()
