@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
-from tests.integration.runner import ansible_command, ansible_env
+from tests.integration.runner import VERBOSITY_ENV, _append_output_log, ansible_command, ansible_env
 from tests.integration.secret_scan import find_leaks
 from tests.integration.test_role_environments import role_task
 from tests.integration.test_role_onboarding import INGEST, PAAS, api_requests
@@ -42,14 +42,17 @@ def playbook(workdir, token_dir, parallel):
                 tasks=[role_task(declared, environments_token_dir=str(token_dir), environments_parallel=parallel)])
     path = Path(workdir) / 'play.yml'
     path.write_text(yaml.safe_dump([play], sort_keys=False))
-    return [ansible_command('ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(path)]
+    verbosity = int(os.environ.get(VERBOSITY_ENV) or 0)  # the -vvv pass of tests/tools/verbose-secrets.sh
+    return [ansible_command('ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(path)] + (
+        ['-' + 'v' * verbosity] if verbosity else [])
 
 
 def run_role(emulator, token_dir, interrupt_after=None, parallel=2):
     """One run (default stdout callback, verbosity 0); with `interrupt_after`, SIGINT to its process group once the
     emulator has logged that many API requests. Returns (interrupted, output); the group is gone when it returns."""
     with tempfile.TemporaryDirectory(prefix='clusterops-stop-') as workdir:
-        process = subprocess.Popen(playbook(workdir, token_dir, parallel), cwd=workdir, start_new_session=True,
+        command = playbook(workdir, token_dir, parallel)
+        process = subprocess.Popen(command, cwd=workdir, start_new_session=True,
                                    env=ansible_env(emulator, stdout_callback='default'), text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         interrupted = False
@@ -61,6 +64,8 @@ def run_role(emulator, token_dir, interrupt_after=None, parallel=2):
             time.sleep(0.005)
         output, dummy = process.communicate(timeout=120)
         wait_for_group_to_end(process.pid)
+    # The whole-suite scan of tests/tools/verbose-secrets.sh reads every run's output.
+    _append_output_log(command, subprocess.CompletedProcess(command, process.returncode, output, ''))
     return interrupted, output
 
 
