@@ -159,3 +159,17 @@ def before_id(files):
     """The token id the manifest of the ingest token named before the update (updated in place: the same)."""
     (manifest,) = [json.loads(text) for name, text in files.items() if name.endswith('.ingest.token.json')]
     return manifest['token_id']
+
+
+def test_check_mode_says_ok_where_the_real_run_says_ok_and_mints_nothing(emulator):
+    """Without a token folder every run looks the tokens up; check mode cannot (a mint is a write): unknown, not changed."""
+    declared = [{'name': 'known', 'api_tokens': [PAAS]}]
+    assert run_role(emulator, declared).rc == 0
+    real = run_role(emulator, declared)
+    assert real.rc == 0 and not [entry for entry in real.results if entry['status'] == 'changed'], real
+    emulator.clear_requests()
+    checked = run_role(emulator, declared, check=True)
+    assert checked.rc == 0 and not [entry for entry in checked.results if entry['status'] == 'changed'], checked
+    assert all(method == 'GET' for method, dummy in api_requests(emulator)), api_requests(emulator)
+    (outcome,) = [entry['result'] for entry in checked.results if 'outcomes' in entry['result']][0]['outcomes']
+    assert [token['state'] for token in outcome['api_tokens']] == ['unknown'], outcome
