@@ -46,7 +46,7 @@ TASKS = [
     store('the rotated token', 'rotated.token', 'rotated.token'),
     token('drift', scopes=['DataExport']),
     dict(token('check mode', name='never'), check_mode=True),
-    token('an unknown scope', ignore_errors=True, scopes=['Nope']),
+    token('an unknown scope', ignore_errors=True, scopes=['PaaSIntegration']),
     token('a refused token-management token', ignore_errors=True, token_management_token='{{ team_other_token }}'),
     token('a token-management token with a line break', ignore_errors=True,
           token_management_token='{{ team.token_management_token[:50] }}\n{{ team.token_management_token[50:] }}'),
@@ -89,7 +89,7 @@ def test_no_display_shows_a_token_secret(emulator, tmp_path, verbosity, diff):
         assert 'changed: [localhost]' in shown and (CENSORED in shown) == (verbosity > 0), (task, shown)
     assert ('cannot be read again' in section(output, 'the same again')) == (verbosity > 0)
     assert ('"scopes"' in section(output, 'drift')) == (verbosity > 0)
-    assert 'scopes Nope' in section(output, 'an unknown scope')
+    assert 'scopes: PaaSIntegration is not a scope' in section(output, 'an unknown scope')
     assert 'token_management_token was not accepted' in section(output, 'a refused token-management token')
     assert 'token_management_token holds a line break' in section(
         output, 'a token-management token with a line break')

@@ -31,10 +31,12 @@ from functools import partial
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import NamesRefusedError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_keeper import (
     ROTATE_HINT, TokenFileError, TokenKeeper,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_work import TokenWork
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, needs_confirmation
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
@@ -69,11 +71,47 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     limit = AdaptiveLimit(params['parallel'])
-    outcomes = run_jobs(jobs, params['parallel'], congestion=lambda: client.gate.pushbacks, limit=limit)
-    results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
+    run_adaptive = partial(run_jobs, congestion=lambda: client.gate.pushbacks, limit=limit)
+    results = run_confirming_names_first(items, jobs, params['parallel'], check_mode, run_adaptive)
     run.grant_all(items, results)
     return dict(summary(results), concurrency=dict(limit=params['parallel'], lowest=limit.lowest,
                                                    final=limit.limit, backoffs=limit.backoffs))
+
+
+def unconfirmed_scopes(item):
+    """The token scopes of an item that some clusters may not know: the server must confirm them."""
+    return needs_confirmation(ENVIRONMENT_SCOPE, [scope for token in item.get('api_tokens') or []
+                                                  for scope in token.get('scopes') or ()])
+
+
+def run_confirming_names_first(items, jobs, parallel, check_mode, run_many=run_jobs):
+    """The results of every item's job, in list order, with nothing half-applied when the cluster refuses a name.
+
+    Scopes a cluster may not know (newer or undocumented ones) are confirmed by the server's answer for the first
+    item that uses them, which runs alone before any other write. When the cluster refuses names there, every
+    other item that uses unconfirmed scopes is not attempted (it would be refused the same way after its
+    environment was written); the others run.
+    """
+    first = next((position for position, item in enumerate(items) if unconfirmed_scopes(item)), None)
+    if first is None or check_mode:
+        return [_outcome_result(item, outcome) for item, outcome in zip(items, run_many(jobs, parallel))]
+    (probe,) = run_jobs([jobs[first]], 1)
+    refused = probe.error.names if isinstance(probe.error, NamesRefusedError) else None
+    held = set(position for position, item in enumerate(items)
+               if refused is not None and position != first and unconfirmed_scopes(item))
+    rest = [position for position in range(len(items)) if position != first and position not in held]
+    outcomes = dict(zip(rest, run_many([jobs[position] for position in rest], parallel)))
+    outcomes[first] = probe
+    results = []
+    for position, item in enumerate(items):
+        if position in held:
+            results.append(dict(name=label(item), changed=False, failed=True, msg=(
+                'not attempted: the cluster refused scopes %s of %s, and this item uses scopes it has not confirmed '
+                '(%s); nothing of this item was written. Correct the scopes and run again.'
+                % (', '.join(refused), label(items[first]), ', '.join(unconfirmed_scopes(item))))))
+        else:
+            results.append(_outcome_result(item, outcomes[position]))
+    return results
 
 
 def plan_all(items, environments, update_existing, list_name='environments'):
@@ -218,7 +256,7 @@ class Run:
         elif pending:
             update = item.get('update_existing')
             update = self.update_existing if update is None else update
-            work = TokenWork(self, environment_id, born, update)
+            work = TokenWork(self, environment_id, born, update, created)
             results += work.ensure(token_management_token, pending)
         return sorted(results, key=lambda t: t['name'])
 

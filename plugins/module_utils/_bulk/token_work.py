@@ -13,6 +13,8 @@ update_existing and reported without it; a token that exists while no file holds
 way out (rotate); a file of release 1.0.0 (no manifest) is vouched for by the cluster's lookup of its secret.
 """
 
+import time
+
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_keeper import ROTATE_HINT, TokenFileError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
@@ -21,13 +23,30 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 
+# Whether a just-created environment's Environment API answers at once is not published: for an environment this
+# run created, a 404 (tenant not resolved yet) or 503 on its first request is waited out briefly (about 15 s).
+NEW_ENVIRONMENT_WAITS = (1, 2, 4, 8)
+
+
+def list_tokens(client, environment_id, created, sleep=time.sleep):
+    """The environment's API tokens; for an environment created in this run, its first answers 404/503 waited out."""
+    for wait in NEW_ENVIRONMENT_WAITS if created else ():
+        try:
+            return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
+        except DynatraceError as exc:
+            if exc.status not in (404, 503):
+                raise
+        sleep(wait)
+    return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
+
 
 class TokenWork:
     """The pending API tokens of one environment of a dynatrace_environments run (`run`: its Run)."""
 
-    def __init__(self, run, environment_id, born, update_existing):
+    def __init__(self, run, environment_id, born, update_existing, created=False):
         self.run, self.keeper, self.warn = run, run.keeper, run.warn
         self.environment_id, self.born, self.update_existing = environment_id, born, update_existing
+        self.created = created  # the environment was created in this run (its API may need a moment)
 
     def ensure(self, token_management_token, pending):
         """A result per pending token; a failure of the session (mint, listing) fails the tokens not done yet."""
@@ -36,7 +55,10 @@ class TokenWork:
         results = []
         try:
             with session:
-                listing = _api_tokens.list_api_tokens(session.client, self.environment_id, LIST_FIELDS)
+                names = set(token['name'] for token in pending)
+                listing = list_tokens(session.client, self.environment_id, self.created)
+                listing = _api_tokens.completed(session.client, self.environment_id, listing,
+                                                lambda token: token.get('name') in names)
                 if session.minted:
                     session.note_listing(listing)
                     session.delete_expired_leftovers(listing)

@@ -29,6 +29,8 @@ def api_token_info(cluster, params, warn=None, now_ms=None, check_mode=False):
     deleted = []
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
+        tokens = api.completed(session.client, env_id, tokens,
+                               lambda token: params.get('name') is None or token.get('name') == params['name'])
         if session.minted:
             session.note_listing(tokens)
             if not check_mode:
