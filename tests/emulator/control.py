@@ -34,6 +34,9 @@ class ConfigChange(ControlModel):
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
+    zone_permissions_replace: Optional[bool] = None
+    zone_implied_view_security_problems: Optional[bool] = None
+    zone_visibility_delay_ms: Optional[int] = Field(None, ge=0)
 
 
 class SeedRequest(ControlModel):
@@ -110,7 +113,10 @@ def settings_json(settings):
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
-            'reuse_deleted_ids': settings.reuse_deleted_ids}
+            'reuse_deleted_ids': settings.reuse_deleted_ids,
+            'zone_permissions_replace': settings.zone_permissions_replace,
+            'zone_implied_view_security_problems': settings.zone_implied_view_security_problems,
+            'zone_visibility_delay_ms': settings.zone_visibility_delay_ms}
 
 
 @router.post('/config')
