@@ -197,3 +197,27 @@ def test_given_read_token_replaces_the_chain(world):
                                management_zone_permissions=[zone('team-payments', 'payments-prod', 'VIEWER')])
     assert status == 'changed'
     assert not [c for c in calls(emulator) if 'tokenManagementToken' in c[1] or 'apiTokens' in c[1]]
+
+
+def test_info_reports_zone_permissions_in_the_shape_the_module_takes(world):
+    emulator, envs, dummy = world
+    grants = [zone('team-payments', 'payments-prod', 'VIEWER', 'LOG_VIEWER'), zone('team-search', 'search-prod', 'DEMO_USER')]
+    run_module('dynatrace_user_group', emulator, name='g', management_zone_permissions=grants)
+    run_module('dynatrace_user_group', emulator, name='other', permissions=[{'environment': 'team-search',
+                                                                             'permissions': ['VIEWER']}])
+    emulator.clear_requests()
+    status, info = run_module('dynatrace_user_group_info', emulator)
+    assert status == 'ok'
+    by_name = dict((group['name'], group) for group in info['groups'])
+    assert by_name['g']['management_zone_permissions'] == [
+        zone('team-payments', 'payments-prod', 'VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS'),
+        zone('team-search', 'search-prod', 'DEMO_USER')]
+    assert by_name['other']['management_zone_permissions'] == []
+    assert [c for c in calls(emulator) if c[0] == 'GET' and c[1].startswith(GROUPS)] == [('GET', GROUPS), ('GET', ZONE_PERMISSIONS)]
+    assert len([c for c in calls(emulator) if c[1].endswith('/api/config/v1/managementZones')]) == 2
+    assert no_tokens_left(emulator, envs)
+    emulator.clear_requests()
+    status, again = run_module('dynatrace_user_group', emulator, permissions_mode='replace', **by_name['g'])
+    assert status == 'ok' and again['changed'] is False, again  # its output feeds its input
+    status, light = run_module('dynatrace_user_group_info', emulator, name='g', management_zones=False)
+    assert 'management_zone_permissions' not in light['groups'][0]
