@@ -6,7 +6,7 @@ zones a PUT names, or replaces every zone of the group), and asserts on the emul
 
 import pytest
 
-from tests.integration.runner import run_module
+from tests.integration.runner import run_module, run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
 GROUPS = '/api/v1.0/onpremise/groups'
@@ -221,3 +221,50 @@ def test_info_reports_zone_permissions_in_the_shape_the_module_takes(world):
     assert status == 'ok' and again['changed'] is False, again  # its output feeds its input
     status, light = run_module('dynatrace_user_group_info', emulator, name='g', management_zones=False)
     assert 'management_zone_permissions' not in light['groups'][0]
+
+
+def role_run(emulator, items, check=False):
+    task = {'name': 'run the role', 'ansible.builtin.include_role': {'name': 'clusterops.dynatrace.environments'},
+            'vars': {'environments_list': items, 'environments_parallel': 4}}
+    return run_tasks([task], emulator=emulator, check=check)
+
+
+def test_role_items_grant_zones_by_name_with_one_read_and_one_write_per_group(world):
+    emulator, envs, zones = world
+    emulator.create_environment('team-empty')  # named by no zone: its zones are never listed
+    items = [
+        {'name': 'team-payments', 'permissions': {
+            'payments-team': {'permissions': ['MANAGE_SETTINGS'],
+                              'management_zones': {'payments-prod': ['VIEWER', 'LOG_VIEWER'], 'payments-dev': ['VIEWER']}},
+            'auditors': {'management_zones': {'payments-prod': ['VIEWER']}}}},
+        {'name': 'team-search', 'permissions': {'auditors': {'management_zones': {'search-prod': ['VIEWER']}},
+                                                'search-team': ['VIEWER']}},
+        {'name': 'team-empty', 'permissions': {'auditors': ['VIEWER']}},
+    ]
+    emulator.clear_requests()
+    run = role_run(emulator, items)
+    assert run.rc == 0, run
+    pay, search = envs['team-payments'], envs['team-search']
+    assert held(emulator, 'auditors') == {(pay, zones[('team-payments', 'payments-prod')]): ['VIEWER', 'VIEW_SECURITY_PROBLEMS'],
+                                          (search, zones[('team-search', 'search-prod')]): ['VIEWER', 'VIEW_SECURITY_PROBLEMS']}
+    assert set(held(emulator, 'payments-team')) == {(pay, zones[('team-payments', 'payments-prod')]),
+                                                    (pay, zones[('team-payments', 'payments-dev')])}
+    listed = [path for method, path in calls(emulator) if path.endswith('/api/config/v1/managementZones')]
+    assert sorted(listed) == sorted('/e/%s/api/config/v1/managementZones' % env for env in (pay, search))
+    assert [c for c in calls(emulator) if c == ('GET', ZONE_PERMISSIONS)] == [('GET', ZONE_PERMISSIONS)]
+    assert len([c for c in calls(emulator) if c == ('PUT', ZONE_PERMISSIONS)]) == 2  # one per group
+
+    emulator.clear_requests()
+    run = role_run(emulator, items)
+    assert run.rc == 0 and not [c for c in calls(emulator) if c[0] == 'PUT' and c[1].startswith(GROUPS)], run
+    assert not any(entry['status'] == 'changed' for entry in run.results), run
+
+
+def test_role_item_naming_an_unknown_zone_fails_and_writes_nothing_for_it(world):
+    emulator, envs, dummy = world
+    items = [{'name': 'team-payments', 'permissions': {'g': {'management_zones': {'no-such-zone': ['VIEWER']}}}},
+             {'name': 'team-search', 'permissions': {'h': {'management_zones': {'search-prod': ['VIEWER']}}}}]
+    run = role_run(emulator, items)
+    assert run.rc != 0 and 'no-such-zone' in run.stdout
+    assert [group['name'] for group in emulator.groups()] == ['h']
+    assert set(env for env, dummy in held(emulator, 'h')) == {envs['team-search']}

@@ -231,3 +231,51 @@ def zone_diff_side(rights, keys, environment_index, zone_index):
         zones = side.setdefault(environment_index.reference(env_id), {})
         zones[zone_index.reference(env_id, zone_id)] = sorted_zone_permissions(rights.get((env_id, zone_id), ()))
     return side
+
+
+# ------------------------------------------------------------------------------------------------
+# The role's items: {group: [permissions]} or {group: {permissions: [...], management_zones: {zone: [...]}}}
+
+ITEM_GROUP_KEYS = ('permissions', 'management_zones')
+
+
+def split_item_grants(grants):
+    """({group: [environment permissions]}, {group: {zone name: [permissions]}}) of an item's permissions map.
+
+    A group's value is a list (environment permissions, as before) or a dict with `permissions` (that list) and/or
+    `management_zones` (zone name in this environment -> permissions).
+    """
+    environment, zones = {}, {}
+    for group, value in (grants or {}).items():
+        if isinstance(value, dict):
+            if value.get('permissions'):
+                environment[group] = value['permissions']
+            if value.get('management_zones'):
+                zones[group] = value['management_zones']
+        else:
+            environment[group] = value
+    return environment, zones
+
+
+def item_zone_errors(grants):
+    """Errors of the dict-shaped group values of an item's permissions map (the list values are checked elsewhere)."""
+    errors = []
+    for group, value in sorted((grants or {}).items(), key=lambda pair: str(pair[0])):
+        if not isinstance(value, dict):
+            continue
+        where = 'permissions[%s]' % group
+        unknown = sorted(set(value) - set(ITEM_GROUP_KEYS))
+        if unknown:
+            errors.append('%s: unknown key %s; a group takes permissions (a list) and management_zones (a map from '
+                          'zone name to a list of permissions)' % (where, ', '.join(unknown)))
+        zones = value.get('management_zones')
+        if zones is not None and not isinstance(zones, dict):
+            errors.append('%s.management_zones must be a map from zone name to a list of permissions' % where)
+            continue
+        if not value.get('permissions') and not zones:
+            errors.append('%s must name permissions or management_zones' % where)
+        for zone, permissions in sorted((zones or {}).items(), key=lambda pair: str(pair[0])):
+            entry = dict(environment='-', management_zone=zone, permissions=permissions)
+            errors.extend(error.replace('%s[0]' % OPTION, '%s.management_zones[%s]' % (where, zone))
+                          for error in zone_entry_errors(0, entry) if 'environment' not in error.split(':')[0])
+    return errors
