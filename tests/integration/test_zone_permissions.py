@@ -5,8 +5,11 @@ zones a PUT names, or replaces every zone of the group), and asserts on the emul
 """
 
 import pytest
+import requests
+import yaml
 
 from tests.integration.runner import run_module, run_tasks
+from tests.integration.test_export_round_trip import apply, export
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
 GROUPS = '/api/v1.0/onpremise/groups'
@@ -268,3 +271,34 @@ def test_role_item_naming_an_unknown_zone_fails_and_writes_nothing_for_it(world)
     assert run.rc != 0 and 'no-such-zone' in run.stdout
     assert [group['name'] for group in emulator.groups()] == ['h']
     assert set(env for env, dummy in held(emulator, 'h')) == {envs['team-search']}
+
+
+def test_export_apply_to_an_empty_cluster_export_gives_the_same_file(world, emulator_factory, tmp_path):
+    """Zones are not this collection's to create: the test makes the target's environments and zones by name."""
+    emulator, envs, dummy = world
+    run_module('dynatrace_user_group', emulator, name='payments-team',
+               permissions=[{'environment': 'team-payments', 'permissions': ['MANAGE_SETTINGS']}],
+               management_zone_permissions=[zone('team-payments', 'payments-prod', 'VIEWER', 'LOG_VIEWER'),
+                                            zone('team-payments', 'payments-dev', 'VIEWER')])
+    run_module('dynatrace_user_group', emulator, name='auditors',
+               management_zone_permissions=[zone('team-search', 'search-prod', 'VIEWER')])
+    export(emulator, tmp_path / 'a.yml')
+    items = dict((item['name'], item) for item in yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list'])
+    assert items['team-payments']['permissions'] == {'payments-team': {
+        'permissions': ['MANAGE_SETTINGS'],
+        'management_zones': {'payments-dev': ['VIEWER'], 'payments-prod': ['VIEWER', 'LOG_VIEWER']}}}
+    assert items['team-search']['permissions'] == {'auditors': {'management_zones': {'search-prod': ['VIEWER']}}}
+
+    target = emulator_factory()
+    target.configure(zone_permissions_replace=emulator.config()['zone_permissions_replace'],
+                     cluster_tokens_see_environment_tokens=True)
+    for name, env_id in envs.items():
+        answer = requests.put('%s%s/%s' % (target.url, ENVIRONMENTS, env_id), json={'name': name}, timeout=10,
+                              headers={'Authorization': 'Api-Token ' + target.token})
+        assert answer.status_code == 201, answer.text
+    for zone_env, zone_name in (('team-payments', 'payments-prod'), ('team-payments', 'payments-dev'),
+                                ('team-search', 'search-prod')):
+        target.create_zone(envs[zone_env], zone_name)  # new legacy ids: only the names carry over
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    export(target, tmp_path / 'b.yml')
+    assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()

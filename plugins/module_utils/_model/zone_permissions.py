@@ -279,3 +279,25 @@ def item_zone_errors(grants):
             errors.extend(error.replace('%s[0]' % OPTION, '%s.management_zones[%s]' % (where, zone))
                           for error in zone_entry_errors(0, entry) if 'environment' not in error.split(':')[0])
     return errors
+
+
+def declared_zone_permissions(held):
+    """What to declare for a zone that holds `held`: VIEW_SECURITY_PROBLEMS next to VIEWER (the cluster's) left out."""
+    held = set(held or ())
+    return held - {VIEW_SECURITY_PROBLEMS} if VIEWER in held else held
+
+
+def exported_zones(groups, environment_index):
+    """environment id -> {group name: {zone name: sorted declared permissions}} of dynatrace_user_group_info's groups.
+
+    For the export: an entry naming no exported environment, or a zone only known by its id, is left out.
+    """
+    by_environment = {}
+    for group in groups or ():
+        for entry in group.get('management_zone_permissions') or ():
+            environment_id = environment_index.resolve(entry.get('environment'))[0]
+            permissions = declared_zone_permissions(entry.get('permissions'))
+            if environment_id is not None and permissions:
+                zones = by_environment.setdefault(environment_id, {}).setdefault(group['name'], {})
+                zones[entry['management_zone']] = sorted_zone_permissions(permissions)
+    return by_environment
