@@ -182,7 +182,7 @@ class Run:
             return
         split = [(split_item_grants(item['permissions']), result) for item, result in todo]
         zone_items = [(result['environment_id'], zones) for (dummy, zones), result in split if zones]
-        zone_index, resolved, zone_errors = resolve_zone_items(self.client, zone_items, self.warn)
+        zone_index, resolved, zone_errors = resolve_zone_items(self.client, zone_items, self.warn, self.parallel)
         for dummy, result in split:
             if result['environment_id'] in zone_errors:
                 result.update(failed=True, msg=zone_errors[result['environment_id']])

@@ -25,21 +25,24 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_p
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_grants import ensure_group_zones
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_lookup import list_environment_zones
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import ZoneIndex
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 
 
-def resolve_zone_items(client, zone_items, warn=None):
+def resolve_zone_items(client, zone_items, warn=None, parallel=1):
     """(ZoneIndex, {environment id: {group: [resolved entries]}}, {environment id: error}) before any write.
 
-    `zone_items`: [(environment id, {group: {zone name: [permissions]}})]; each environment's zones are listed once.
+    `zone_items`: [(environment id, {group: {zone name: [permissions]}})]. Each environment's zones are listed once,
+    up to `parallel` environments at a time (each listing is a chain of five requests, four of them writes).
     """
     index, resolved, errors = ZoneIndex(), {}, {}
+    environment_ids = sorted(set(environment_id for environment_id, dummy in zone_items))
+    jobs = [partial(list_environment_zones, client, environment_id, None, warn) for environment_id in environment_ids]
+    for environment_id, outcome in zip(environment_ids, run_jobs(jobs, parallel)):
+        if outcome.failed:
+            errors[environment_id] = 'management zones: %s' % outcome.error
+        else:
+            index.add(environment_id, outcome.value)
     for environment_id, grants in zone_items:
-        try:
-            if environment_id not in index.zones:
-                index.add(environment_id, list_environment_zones(client, environment_id, warn=warn))
-        except DynatraceError as exc:
-            errors[environment_id] = 'management zones: %s' % exc
+        if environment_id in errors:
             continue
         problems, entries = [], {}
         for group, zones in sorted(grants.items()):
