@@ -41,7 +41,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Sends no write request and reports the same C(changed) and C(diff) as a real run.
+    description:
+      - Sends no write request to the group and reports the same C(changed) and C(diff) as a real run.
+      - With O(management_zone_permissions), naming the zones still creates and deletes the short-lived tokens of the
+        zone listing, unless O(zone_read_tokens) gives a token for each environment.
   diff_mode:
     support: full
     description: Shows the permissions of each changed environment, by environment name, before and after.

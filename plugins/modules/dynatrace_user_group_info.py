@@ -47,6 +47,8 @@ options:
 notes:
   - An environment whose name several environments carry, or that no longer exists, is given by its id.
   - Permissions include what the cluster added by itself (C(VIEWER), C(VIEW_SECURITY_PROBLEMS)).
+  - Naming management zones creates and deletes short-lived tokens inside the environments concerned (nothing else
+    changes); O(zone_read_tokens) or O(management_zones=false) avoid that.
 seealso:
   - module: clusterops.dynatrace.dynatrace_user_group
 '''
