@@ -19,7 +19,7 @@ class FakeGroupsApi:
         self.zone_records = []
 
     def install(self, monkeypatch):
-        for name in ('list_groups', 'get_group', 'create_group', 'update_group', 'delete_group', 'list_zone_permissions',
+        for name in ('list_groups', 'create_group', 'update_group', 'delete_group', 'list_zone_permissions',
                      'get_zone_permissions', 'update_zone_permissions'):
             monkeypatch.setattr(_api_groups, name, getattr(self, name))
         return self
@@ -43,11 +43,6 @@ class FakeGroupsApi:
     def update_zone_permissions(self, client, body):
         self.calls.append(('zones-put', body))
         self.zone_records = [record for record in self.zone_records if record['groupId'] != body['groupId']] + [body]
-
-    def get_group(self, client, group_id):
-        self.calls.append(('get', group_id))
-        found = [group for group in self.groups if group['id'] == group_id]
-        return dict(found[0]) if found else None
 
     def create_group(self, client, body):
         self.calls.append(('post', body))
