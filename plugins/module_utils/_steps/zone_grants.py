@@ -35,11 +35,12 @@ def write_zone_permissions(client, group_id, current, planned, fresh_zone_ids, s
             return waited
         except DynatraceError as exc:
             zone_id = fresh_zone_named(exc.message, fresh_zone_ids) if exc.status in (400, 404) else None
-            if zone_id is None or delay is None:
-                if zone_id is not None:
-                    exc.message += (' (management zone %s was created recently; the permission API still did not '
-                                    'know it after %d seconds: run the task again in a minute)' % (zone_id, waited))
+            if zone_id is None:
                 raise
+            if delay is None:
+                raise exc.reworded('%s (management zone %s was created recently; the permission API still did not '
+                                   'know it after %d seconds: run the task again in a minute)'
+                                   % (exc.message, zone_id, waited))
         sleep(delay)
         waited += delay
         client.waited_seconds += delay

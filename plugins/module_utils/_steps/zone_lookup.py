@@ -70,9 +70,9 @@ def _list_with(cluster, reader, environment_id, given):
         return api_zones.list_zones(reader, environment_id)
     except DynatraceError as exc:
         if exc.status in (401, 403):
-            exc.message += (' (listing the management zones of environment %s needs a token of that environment with '
-                            'ReadConfig: %s)' % (environment_id, 'the one zone_read_tokens gives' if given
-                                                 else 'the token this run created for it'))
+            raise exc.reworded('%s (listing the management zones of environment %s needs a token of that environment '
+                               'with ReadConfig: %s)' % (exc.message, environment_id, 'the one zone_read_tokens gives'
+                                                         if given else 'the token this run created for it'))
         raise
     finally:
         cluster.retry_count += reader.retry_count
