@@ -53,6 +53,13 @@ def parse_arguments(argv=None):
                         help='whether the server adds VIEW_SECURITY_PROBLEMS next to VIEWER in groups (default yes)')
     parser.add_argument('--reuse-deleted-ids', type=yes_no, default=True, metavar='yes|no',
                         help='whether a PUT may create an environment with the id of a deleted one (default yes)')
+    parser.add_argument('--zone-permissions-replace', type=yes_no, default=False, metavar='yes|no',
+                        help='whether PUT /groups/managementZones replaces every zone of the group (default no: only '
+                             'the zones it names)')
+    parser.add_argument('--zone-implied-view-security-problems', type=yes_no, default=True, metavar='yes|no',
+                        help='whether the server adds VIEW_SECURITY_PROBLEMS next to a zone\'s VIEWER (default yes)')
+    parser.add_argument('--zone-visibility-delay-ms', type=int, default=0, metavar='N',
+                        help='how long a new management zone stays unknown to the permission API (default 0)')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
@@ -70,7 +77,10 @@ def start_options(arguments):
     settings = Settings(arguments.license, frozenset(arguments.deny_feature), arguments.clock_offset_ms,
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
                         implied_view_security_problems=arguments.implied_view_security_problems,
-                        reuse_deleted_ids=arguments.reuse_deleted_ids, **arguments.latency)
+                        reuse_deleted_ids=arguments.reuse_deleted_ids,
+                        zone_permissions_replace=arguments.zone_permissions_replace,
+                        zone_implied_view_security_problems=arguments.zone_implied_view_security_problems,
+                        zone_visibility_delay_ms=arguments.zone_visibility_delay_ms, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

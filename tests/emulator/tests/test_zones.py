@@ -113,3 +113,12 @@ def test_zones_survive_a_restart_with_the_state_file(emulator_factory, tmp_path)
     api.handle.stop()
     assert Api(emulator_factory(state_file=state_file)).handle.zones() == before
     assert [zone['name'] for zone in before[env_id]] == ['kept-zone']
+
+
+def test_the_switches_are_command_line_options():
+    from tests.emulator.__main__ import parse_arguments, start_options  # pylint: disable=import-outside-toplevel
+    settings = start_options(parse_arguments(['--zone-permissions-replace', 'yes', '--zone-implied-view-security-problems',
+                                              'no', '--zone-visibility-delay-ms', '60000'])).settings
+    assert settings.zone_permissions_replace and not settings.zone_implied_view_security_problems
+    assert settings.zone_visibility_delay_ms == 60000
+    assert not start_options(parse_arguments([])).settings.zone_permissions_replace
