@@ -302,3 +302,14 @@ def test_export_apply_to_an_empty_cluster_export_gives_the_same_file(world, emul
     apply(target, tmp_path / 'a.yml', tmp_path)
     export(target, tmp_path / 'b.yml')
     assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
+
+
+def test_replace_with_no_zones_takes_every_zone_away_without_listing_any(world):
+    emulator, dummy, dummy2 = world
+    run_module('dynatrace_user_group', emulator, name='g', management_zone_permissions=[
+        zone('team-payments', 'payments-prod', 'VIEWER'), zone('team-search', 'search-prod', 'VIEWER')])
+    emulator.clear_requests()
+    status, result = run_module('dynatrace_user_group', emulator, name='g', permissions_mode='replace',
+                                management_zone_permissions=[])
+    assert status == 'changed' and held(emulator, 'g') == {}, result
+    assert not [c for c in calls(emulator) if c[1].startswith('/e/') or 'tokenManagementToken' in c[1]]
