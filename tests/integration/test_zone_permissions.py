@@ -262,6 +262,12 @@ def test_role_items_grant_zones_by_name_with_one_read_and_one_write_per_group(wo
     assert run.rc == 0 and not [c for c in calls(emulator) if c[0] == 'PUT' and c[1].startswith(GROUPS)], run
     assert not any(entry['status'] == 'changed' for entry in run.results), run
 
+    items[1]['permissions']['auditors']['management_zones']['search-prod'].append('LOG_VIEWER')
+    emulator.clear_requests()
+    run = role_run(emulator, items, check=True)
+    assert run.rc == 0 and any(entry['status'] == 'changed' for entry in run.results), run
+    assert writes_to_groups(emulator) == [] and 'LOG_VIEWER' not in str(held(emulator, 'auditors'))
+
 
 def test_role_item_naming_an_unknown_zone_fails_and_writes_nothing_for_it(world):
     emulator, envs, dummy = world
