@@ -60,9 +60,13 @@ def parse_arguments(argv=None):
                         help='whether the server adds VIEW_SECURITY_PROBLEMS next to a zone\'s VIEWER (default yes)')
     parser.add_argument('--zone-visibility-delay-ms', type=int, default=0, metavar='N',
                         help='how long a new management zone stays unknown to the permission API (default 0)')
+    parser.add_argument('--write-capacity', type=int, default=0, metavar='C',
+                        help='at most C writes at once; one more is answered 429 with Retry-After (default 0: no limit)')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
+    if arguments.write_capacity < 0:
+        parser.error('--write-capacity must be 0 (no limit) or more')
     if not is_version(arguments.cluster_version):
         parser.error('--cluster-version must look like 1.330.18.20251103-101516')
     return arguments
@@ -77,7 +81,7 @@ def start_options(arguments):
     settings = Settings(arguments.license, frozenset(arguments.deny_feature), arguments.clock_offset_ms,
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
                         implied_view_security_problems=arguments.implied_view_security_problems,
-                        reuse_deleted_ids=arguments.reuse_deleted_ids,
+                        reuse_deleted_ids=arguments.reuse_deleted_ids, write_capacity=arguments.write_capacity,
                         zone_permissions_replace=arguments.zone_permissions_replace,
                         zone_implied_view_security_problems=arguments.zone_implied_view_security_problems,
                         zone_visibility_delay_ms=arguments.zone_visibility_delay_ms, **arguments.latency)

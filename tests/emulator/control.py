@@ -37,6 +37,7 @@ class ConfigChange(ControlModel):
     zone_permissions_replace: Optional[bool] = None
     zone_implied_view_security_problems: Optional[bool] = None
     zone_visibility_delay_ms: Optional[int] = Field(None, ge=0)
+    write_capacity: Optional[int] = Field(None, ge=0)
 
 
 class SeedRequest(ControlModel):
@@ -52,7 +53,9 @@ class TokenRequest(ControlModel):
     environment: Optional[str] = None
     name: str = 'Test token'
     owner: str = 'admin'
-    expires_in_ms: Optional[int] = None
+    expires_in_ms: Optional[int] = None  # negative: already expired
+    age_ms: int = Field(0, ge=0)  # created this long ago
+    last_used_ago_ms: Optional[int] = Field(None, ge=0)  # last used this long ago; None: never used
 
 
 async def parsed(request, model):
@@ -113,7 +116,7 @@ def settings_json(settings):
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
-            'reuse_deleted_ids': settings.reuse_deleted_ids,
+            'reuse_deleted_ids': settings.reuse_deleted_ids, 'write_capacity': settings.write_capacity,
             'zone_permissions_replace': settings.zone_permissions_replace,
             'zone_implied_view_security_problems': settings.zone_implied_view_security_problems,
             'zone_visibility_delay_ms': settings.zone_visibility_delay_ms}
@@ -189,4 +192,9 @@ async def add_token(request: Request):
         raise ApiError(400, f'Not scopes of a {kind} token: {", ".join(unknown)}.')
     token = emulator.issue_token(wanted.scopes, wanted.environment, wanted.name, wanted.expires_in_ms,
                                  wanted.owner, wanted.token)
+    if wanted.age_ms or wanted.last_used_ago_ms is not None:
+        now = emulator.now_ms()
+        token.created_ms = token.modified_ms = now - wanted.age_ms
+        token.last_used_ms = None if wanted.last_used_ago_ms is None else now - wanted.last_used_ago_ms
+        emulator.save()
     return json_response({'id': token.id, 'token': token.value}, 201)

@@ -37,6 +37,9 @@ class Settings:
     zone_permissions_replace: bool = False
     zone_implied_view_security_problems: bool = True
     zone_visibility_delay_ms: int = 0
+    # At most this many writes (every method but GET and HEAD) at once; one more is answered 429 with Retry-After.
+    # 0: no limit.
+    write_capacity: int = 0
 
 
 @dataclass
