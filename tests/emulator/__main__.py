@@ -62,6 +62,10 @@ def parse_arguments(argv=None):
                         help='how long a new management zone stays unknown to the permission API (default 0)')
     parser.add_argument('--write-capacity', type=int, default=0, metavar='C',
                         help='at most C writes at once; one more is answered 429 with Retry-After (default 0: no limit)')
+    parser.add_argument('--group-read-model', choices=('current', 'spec2021'), default='current',
+                        help='how a group read answers the account flags (default current: isAccessAccount, isManageAccount)')
+    parser.add_argument('--group-names-ignore-case', type=yes_no, default=True, metavar='yes|no',
+                        help='whether creating a group compares names without case (default yes)')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
@@ -84,7 +88,9 @@ def start_options(arguments):
                         reuse_deleted_ids=arguments.reuse_deleted_ids, write_capacity=arguments.write_capacity,
                         zone_permissions_replace=arguments.zone_permissions_replace,
                         zone_implied_view_security_problems=arguments.zone_implied_view_security_problems,
-                        zone_visibility_delay_ms=arguments.zone_visibility_delay_ms, **arguments.latency)
+                        zone_visibility_delay_ms=arguments.zone_visibility_delay_ms,
+                        group_read_model=arguments.group_read_model,
+                        group_names_ignore_case=arguments.group_names_ignore_case, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

@@ -49,7 +49,7 @@ def test_merge_keeps_everything_else_on_the_group(emulator, client):
     apply_all(client, [added], {'all-viewers': ['VIEWER']})
     (group,) = [group for group in emulator.groups() if group['id'] == created['id']]
     assert group['accessRight']['AGENT_INSTALL'] == [kept] and group['accessRight']['VIEWER'] == sorted([kept, added])
-    assert group['ldapGroupNames'] == ['cn=all'] and group['hasManageAccountAndViewProductNewsRoles'] is True
+    assert group['ldapGroupNames'] == ['cn=all'] and group['isManageAccount'] is True
 
 
 def test_check_mode_sends_nothing_and_says_what_would_change(emulator, client):
@@ -73,6 +73,6 @@ def test_a_group_created_by_another_run_meanwhile_is_adopted(emulator, client):
 def test_bad_grants_fail_before_any_request(emulator, client):
     groups = _api_groups.list_groups(client)
     emulator.clear_requests()
-    with pytest.raises(DynatraceError, match="unknown permission 'VIEWR'"):
-        grant_environment(client, groups, 'x', {'g': ['VIEWR']})
+    with pytest.raises(DynatraceError, match="'VIEWER ' is not a well-formed"):
+        grant_environment(client, groups, 'x', {'g': ['VIEWER ']})
     assert emulator.requests() == []
