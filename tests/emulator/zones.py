@@ -108,11 +108,9 @@ def check_body(emulator, body):
     found = validate(GroupZones, body)
     if found:
         raise constraints_violated(found)
-    unknown = [violation(f'mzPermissionsPerEnvironment[{e}].mzPermissions[{z}].permissions',
-                         f'Unknown permission {name}; management zone permissions are {", ".join(ZONE_PERMISSIONS)}.')
-               for e, entry in enumerate(body['mzPermissionsPerEnvironment'])
-               for z, zone in enumerate(entry['mzPermissions']) for name in zone['permissions']
-               if name not in ZONE_PERMISSIONS]
+    unknown = [violation('permissions', f'Unknown management zone permission {name}.')
+               for entry in body['mzPermissionsPerEnvironment'] for zone in entry['mzPermissions']
+               for name in zone['permissions'] if name not in ZONE_PERMISSIONS]
     if unknown:
         raise constraints_violated(unknown)
     if body['groupId'] not in emulator.groups:

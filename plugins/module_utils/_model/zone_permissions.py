@@ -14,17 +14,19 @@ numeric ids (strings) the config API lists.
 
 The cluster adds VIEW_SECURITY_PROBLEMS next to a zone's VIEWER by itself (Terraform provider issue #563):
 never drift. Permission names: documented names pass, other well-formed names (upper case, digits and
-underscores) pass too, since newer clusters add names; the server's 400 names what it refuses.
+underscores) pass too, since newer clusters add names (the shared rule of api_names); the server's 400 names what
+it refuses (_api/name_refusals).
 """
 
 import re
+
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ZONE_PERMISSION, name_errors
 
 ZONE_PERMISSIONS = ('VIEWER', 'MANAGE_SETTINGS', 'LOG_VIEWER', 'VIEW_SENSITIVE_REQUEST_DATA', 'REPLAY_SESSION_DATA',
                     'REPLAY_SESSION_DATA_WITHOUT_MASKING', 'MANAGE_SECURITY_PROBLEMS', 'DEMO_USER')
 VIEWER = 'VIEWER'
 VIEW_SECURITY_PROBLEMS = 'VIEW_SECURITY_PROBLEMS'
 ENTRY_STATES = ('present', 'absent')
-WELL_FORMED = re.compile(r'^[A-Z][A-Z0-9_]*$')
 OPTION = 'management_zone_permissions'
 
 
@@ -51,9 +53,7 @@ def zone_entry_errors(index, entry, option=OPTION):
     permissions = [] if permissions is None else permissions
     if not isinstance(permissions, list):
         return errors + ['%s.permissions must be a list of permission names' % where]
-    errors.extend('%s.permissions: %r is not a permission name (upper-case letters, digits and underscores, such as '
-                  '%s)' % (where, name, ', '.join(ZONE_PERMISSIONS)) for name in permissions
-                  if not isinstance(name, str) or not WELL_FORMED.match(name))
+    errors.extend(name_errors(ZONE_PERMISSION, where + '.permissions', permissions))
     if state == 'present' and not permissions:
         errors.append('%s.permissions must name at least one permission (to take every permission on the zone '
                       'away, set %s.state to absent)' % (where, where))

@@ -16,6 +16,8 @@ refusal fails at once.
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import names_refused
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ZONE_PERMISSION
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import (
     changed_zones, fresh_zone_named, planned_zone_rights, zone_diff_side, zone_permissions_option, zone_put_body,
@@ -28,10 +30,12 @@ RETRY_DELAYS = (1, 2, 4, 8, 15, 15, 15)
 def write_zone_permissions(client, group_id, current, planned, fresh_zone_ids, sleep=time.sleep):
     """PUT the group's zone permissions (every zone it keeps, [] for those it loses); return the seconds waited."""
     body = zone_put_body(group_id, current, planned)
+    names = sorted(set(name for permissions in planned.values() for name in permissions))
     waited = 0
     for delay in RETRY_DELAYS + (None,):
         try:
-            api.update_zone_permissions(client, body)
+            with names_refused(ZONE_PERMISSION, 'management_zone_permissions', names, ('permission',)):
+                api.update_zone_permissions(client, body)
             return waited
         except DynatraceError as exc:
             zone_id = fresh_zone_named(exc.message, fresh_zone_ids) if exc.status in (400, 404) else None

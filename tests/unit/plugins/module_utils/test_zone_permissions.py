@@ -21,7 +21,7 @@ def entry(environment, zone, *permissions, **extra):
 def test_well_formed_unknown_names_pass_and_malformed_ones_are_refused():
     assert model.zone_entries_errors([entry('pay', 'prod', 'VIEWER', 'SOME_FUTURE_PERMISSION')]) == []
     errors = model.zone_entries_errors([entry('pay', 'prod', 'viewer'), entry('', 'prod', 'VIEWER'), entry('pay', 'x')])
-    assert "management_zone_permissions[0].permissions: 'viewer' is not a permission name" in errors[0]
+    assert "management_zone_permissions[0].permissions: 'viewer' is not a well-formed management-zone permission" in errors[0]
     assert errors[1].startswith('management_zone_permissions[1].environment must be')
     assert 'management_zone_permissions[2].permissions must name at least one' in errors[2]
     assert 'VIEW_SECURITY_PROBLEMS cannot be taken away alone' in model.zone_entries_errors(
