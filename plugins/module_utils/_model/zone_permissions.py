@@ -20,10 +20,11 @@ it refuses (_api/name_refusals).
 
 import re
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ZONE_PERMISSION, name_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import (
+    DOCUMENTED_ZONE_PERMISSIONS, ZONE_PERMISSION, name_errors,
+)
 
-ZONE_PERMISSIONS = ('VIEWER', 'MANAGE_SETTINGS', 'LOG_VIEWER', 'VIEW_SENSITIVE_REQUEST_DATA', 'REPLAY_SESSION_DATA',
-                    'REPLAY_SESSION_DATA_WITHOUT_MASKING', 'MANAGE_SECURITY_PROBLEMS', 'DEMO_USER')
+ZONE_PERMISSIONS = DOCUMENTED_ZONE_PERMISSIONS
 VIEWER = 'VIEWER'
 VIEW_SECURITY_PROBLEMS = 'VIEW_SECURITY_PROBLEMS'
 ENTRY_STATES = ('present', 'absent')
