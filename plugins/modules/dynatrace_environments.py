@@ -49,6 +49,10 @@ description:
     one listing of the environment's tokens and one POST per missing token, plus the mint of a token-management token
     and its deletion for an environment that existed before the run. Permissions: one PUT per group lacking some of
     them, one POST per group that does not exist. Check mode sends the reads only (the listings and those GETs)."
+  - "Management zones (a group given as C({permissions: [...], management_zones: {...}}) in
+    O(environments[].permissions)): plus 1 (the zone permissions of every group, read once), and per environment
+    whose item names zones, its zone listing with the token chain (5 requests: a short-lived token-management token
+    and a short-lived C(ReadConfig) token created and deleted); one PUT per group lacking some zone permission."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -165,6 +169,11 @@ options:
             (C(VIEWER), C(MANAGE_SETTINGS), ...). A group that does not exist is created. A group is merged (nothing
             else on it changes; what it holds on a listed environment beyond the declaration is warned about) unless
             O(groups) sets it to V(replace)."
+          - "A group's value may instead be a dict: C(permissions) (that list) and C(management_zones), a map from the
+            name of a management zone of this environment to its permissions (as
+            O(clusterops.dynatrace.dynatrace_user_group#module:management_zone_permissions)), also added in merge
+            mode. The zones are listed in the environments that name some, before any group is written; an item naming
+            an unknown zone fails and nothing of it is written."
         type: dict
   groups:
     description:
@@ -383,7 +392,7 @@ outcomes:
     api_tokens:
       description:
         - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(rotated),
-          C(secret_unknown) (it exists and no file holds its secret: see O(environments[].api_tokens[].rotate)),
+          C(secret_unknown) (it exists and no file holds its secret, see O(environments[].api_tokens[].rotate)),
           C(failed), C(unknown) in check mode (not counted as a change: check mode cannot look tokens up without
           minting a token-management token, which is a write), C(skipped) when another run created the environment),
           C(file), C(scopes), C(id), and C(token) (a secret) only when created. The secrets created before or after

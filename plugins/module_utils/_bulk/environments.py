@@ -41,6 +41,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_e
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import settings_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.zone_grants import resolve_zone_items, write_zone_grants
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import split_item_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     environment_params, list_errors, pending_tokens, read_flags, token_file,
 )
@@ -276,33 +278,50 @@ class Run:
 
         The environments this run manages are those of the items that did not fail and are present; replace
         revokes only there (or everywhere with replace_scope cluster). The groups are read only when some item
-        declares permissions or the groups setting names a group.
+        declares permissions or the groups setting names a group. Management zones are first resolved by name
+        (before any group write; an item naming an unknown zone fails), then the environment permissions, then
+        the zone permissions from one read of every group's zones.
         """
         managed = [(item, result) for item, result in zip(items, results)
                    if not result.get('failed') and result.get('environment_id') and item.get('state', 'present') == 'present']
         if not self.groups and not any(item.get('permissions') for item, dummy in managed):
             return
+        split = [(split_item_grants(item.get('permissions') or {}), result) for item, result in managed]
+        zone_items = [(result['environment_id'], zones) for (dummy, zones), result in split if zones]
+        zone_index, resolved, zone_errors = resolve_zone_items(self.client, zone_items, self.warn, self.parallel)
+        for dummy, result in split:
+            if result['environment_id'] in zone_errors:
+                result.update(failed=True, msg=zone_errors[result['environment_id']])
+        split = [(grants, result) for grants, result in split if not result.get('failed')]
         groups = _api_groups.list_groups(self.client)
-        granted = grant_all(self.client, groups, [(result['environment_id'], item.get('permissions') or {})
-                                                  for item, result in managed],
+        granted = grant_all(self.client, groups, [(result['environment_id'], environment or {})
+                                                  for (environment, dummy), result in split],
                             self.check_mode, self.warn, self.parallel, settings=self.groups, report=self.group_results)
-        by_id = dict((result['environment_id'], result) for dummy, result in managed)
+        zoned = write_zone_grants(self.client, groups, resolved, zone_index, self.check_mode, self.warn, self.parallel)
+        by_id = dict((result['environment_id'], result) for dummy, result in split)
         for environment_id, outcomes in granted.items():
             result = by_id.get(environment_id)
             if result is None:  # replace_scope cluster: an environment outside the list
                 self.elsewhere.extend(dict(outcome, environment_id=environment_id) for outcome in outcomes)
                 continue
-            if outcomes:
-                result['permissions'] = outcomes
-            failed = [outcome['msg'] for outcome in outcomes if outcome.get('failed')]
-            if failed:
-                result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
-            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
-            for outcome in outcomes:
-                if outcome.get('undeclared'):
-                    self.warn('environment %s: group %s holds %s there, which the list does not declare (kept: the '
-                              'group is merged; permissions_mode replace in its groups setting revokes it)'
-                              % (result['name'], outcome['group'], ', '.join(outcome['undeclared'])))
+            self._record(result, outcomes, zoned.get(environment_id, []))
+
+    def _record(self, result, outcomes, zone_outcomes):
+        """One item's permission outcomes (environment and zones) into its result; a merged group's undeclared
+        grants are warned about."""
+        if outcomes:
+            result['permissions'] = outcomes
+        if zone_outcomes:
+            result['management_zone_permissions'] = zone_outcomes
+        failed = [outcome['msg'] for outcome in outcomes + zone_outcomes if outcome.get('failed')]
+        if failed:
+            result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
+        result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes + zone_outcomes)
+        for outcome in outcomes:
+            if outcome.get('undeclared'):
+                self.warn('environment %s: group %s holds %s there, which the list does not declare (kept: the '
+                          'group is merged; permissions_mode replace in its groups setting revokes it)'
+                          % (result['name'], outcome['group'], ', '.join(outcome['undeclared'])))
 
 
 def with_permission_changes(summarised, results, run, environments):
