@@ -393,7 +393,7 @@ outcomes:
       description:
         - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(rotated),
           C(secret_unknown) (it exists and no file holds its secret, see O(environments[].api_tokens[].rotate)),
-          C(failed), C(unknown) in check mode (not counted as a change: check mode cannot look tokens up without
+          C(failed), C(unknown) in check mode (not counted as a change; check mode cannot look tokens up without
           minting a token-management token, which is a write), C(skipped) when another run created the environment),
           C(file), C(scopes), C(id), and C(token) (a secret) only when created. The secrets created before or after
           a token of the item that failed stay here and in their files.
