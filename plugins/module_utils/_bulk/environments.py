@@ -94,6 +94,15 @@ def unconfirmed_scopes(item):
                                                   for scope in token.get('scopes') or ()])
 
 
+def refused_names(outcome):
+    """The names the cluster refused in an item's outcome (its failure, or one of its API tokens'), or None."""
+    if isinstance(outcome.error, NamesRefusedError):
+        return outcome.error.names
+    tokens = [] if outcome.failed else (outcome.value or {}).get('api_tokens') or []
+    names = [name for entry in tokens for name in entry.get('refused_names') or ()]
+    return names or None
+
+
 def run_confirming_names_first(items, jobs, parallel, check_mode, run_many=run_jobs):
     """The results of every item's job, in list order, with nothing half-applied when the cluster refuses a name.
 
@@ -106,7 +115,7 @@ def run_confirming_names_first(items, jobs, parallel, check_mode, run_many=run_j
     if first is None or check_mode:
         return [_outcome_result(item, outcome) for item, outcome in zip(items, run_many(jobs, parallel))]
     (probe,) = run_jobs([jobs[first]], 1)
-    refused = probe.error.names if isinstance(probe.error, NamesRefusedError) else None
+    refused = refused_names(probe)
     held = set(position for position, item in enumerate(items)
                if refused is not None and position != first and unconfirmed_scopes(item))
     rest = [position for position in range(len(items)) if position != first and position not in held]

@@ -96,7 +96,10 @@ class TokenWork:
         try:
             outcome = TokenTask(session, params, False, self.warn, self.run.now_ms, listing, on_secret).present()
         except DynatraceError as exc:
-            return dict(entry, failed=True, state='failed', msg=str(exc))
+            failed = dict(entry, failed=True, state='failed', msg=str(exc))
+            if getattr(exc, 'names', None):
+                failed['refused_names'] = exc.names  # the names the cluster refused (run_confirming_names_first reads them)
+            return failed
         entry.update(changed=outcome.get('changed', False), id=outcome.get('token_id'), msg=outcome.get('msg'))
         if outcome.get('token'):
             entry.update(token=outcome['token'], state='rotated' if outcome.get('replaced_token_id') else 'created')
