@@ -34,6 +34,7 @@ class ConfigChange(ControlModel):
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
+    user_repository: Optional[Literal['internal', 'ldap', 'sso']] = None
 
 
 class SeedRequest(ControlModel):
@@ -110,7 +111,7 @@ def settings_json(settings):
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
-            'reuse_deleted_ids': settings.reuse_deleted_ids}
+            'reuse_deleted_ids': settings.reuse_deleted_ids, 'user_repository': settings.user_repository}
 
 
 @router.post('/config')
@@ -159,6 +160,14 @@ async def environments(request: Request):
 async def groups(request: Request):
     """The stored user groups, as GET /api/v1.0/onpremise/groups answers them."""
     return json_response(list(emulator_of(request).groups.values()))
+
+
+@router.get('/users')
+async def users(request: Request):
+    """The stored users as GET /users answers them, each with `passwordSha256` (null when no password was set)."""
+    emulator = emulator_of(request)
+    return json_response([dict(user, passwordSha256=emulator.user_passwords.get(user['id']))
+                          for user in sorted(emulator.users.values(), key=lambda user: user['id'])])
 
 
 @router.get('/tokens')

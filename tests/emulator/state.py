@@ -31,6 +31,7 @@ class Settings:
     # spec names only cluster tokens, so the harsher reading (no) is the default.
     cluster_tokens_see_environment_tokens: bool = False
     reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
+    user_repository: str = 'internal'  # 'ldap' or 'sso': users are managed outside, every user write is a 403
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Emulator:
         self.tokens = TokenStore()
         self.groups = {}
         self.zone_permissions = {}
+        self.users = {}
+        self.user_passwords = {}  # user id -> SHA-256 of the first password (never the password itself)
         self.faults = FaultQueue()
         self.request_log = []
         self.deleted_ids = set()
@@ -71,10 +74,10 @@ class Emulator:
             with open(path, encoding='utf-8') as handle:
                 return handle.read()
         envs = seeded_environments(self.options.seed_environments, int(time.time() * 1000))
-        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}})
+        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}, 'users': []})
 
     def reset(self):
-        """Back to the start state: environments, tokens, groups, settings, faults and request log."""
+        """Back to the start state: environments, tokens, groups, users, settings, faults and request log."""
         snapshot = json.loads(self.start_snapshot)
         self.settings = self.options.settings
         self.store = Store(snapshot['environments'])
@@ -85,6 +88,8 @@ class Emulator:
             self.tokens.add(Token.from_json(data))
         self.groups = {group['id']: group for group in snapshot.get('groups', [])}
         self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
+        self.users = {user['id']: user for user in snapshot.get('users', [])}
+        self.user_passwords = dict(snapshot.get('userPasswords', {}))
         self.faults.clear()
         self.request_log = []
         self.deleted_ids = set()
@@ -126,7 +131,8 @@ class Emulator:
         if not path:
             return
         data = {'environments': self.store.all(), 'tokens': [t.to_json() for t in self.tokens.all() if t.persisted],
-                'groups': list(self.groups.values()), 'zonePermissions': self.zone_permissions}
+                'groups': list(self.groups.values()), 'zonePermissions': self.zone_permissions,
+                'users': list(self.users.values()), 'userPasswords': self.user_passwords}
         folder = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix='.emulator-state-', suffix='.tmp')
         with os.fdopen(handle, 'w', encoding='utf-8') as output:
