@@ -79,9 +79,9 @@ def checked(emulator, body, other_than=None):
 
 
 def create_one(emulator, body):
+    if isinstance(body, dict) and body.get('id') in emulator.users:
+        raise ApiError(406, f'Unacceptable request: user ID already exists ({body["id"]}).')
     user = checked(emulator, body)
-    if user['id'] in emulator.users:
-        raise ApiError(406, f'Unacceptable request: user ID already exists ({user["id"]}).')
     emulator.users[user['id']] = user
     if body.get('passwordClearText'):
         emulator.user_passwords[user['id']] = password_digest(body['passwordClearText'])
