@@ -104,9 +104,9 @@ def _create(client, step, warn, attempts=2):
             raise DynatraceError('user %r appeared with the email %r, not %r, while this task ran; it was left as it '
                                  'is' % (step.user_id, found.get('email'), step.body['email']),
                                  status=exc.status, method='POST', path=api.USERS_PATH)
-        warn('user %r %s; no second user is created' % (step.user_id, 'was found after the answer to its create was '
-                                                         'lost' if lost else 'appeared between the read and the create, '
-                                                         'and is adopted'))
+        how = ('was found after the answer to its create was lost' if lost
+               else 'appeared between the read and the create, and is adopted')
+        warn('user %r %s; no second user is created' % (step.user_id, how))
         if lost:
             return found
         body = dict(step.body, groups=sorted(set(step.body['groups']) | set(found.get('groups') or ()))
