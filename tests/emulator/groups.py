@@ -35,7 +35,7 @@ class GroupConfig(ApiModel):
     isAccessAccount: Optional[bool] = None
     isManageAccount: Optional[bool] = None
     hasAccessAccountRole: Optional[bool] = None
-    hasManageAccountAndViewProductNewsRoles: Optional[bool] = None
+    hasManageAccountAndViewProductUsageRole: Optional[bool] = None
     ldapGroupNames: Optional[list[str]] = None
     ssoGroupNames: Optional[list[str]] = None
     accessRight: Optional[dict[str, list[str]]] = None
@@ -61,8 +61,7 @@ def stored_group(emulator, body, group_id):
     """The whole group a POST or PUT body stands for (PUT replaces: what is left out is gone)."""
     return {
         'id': group_id, 'name': body['name'], 'isClusterAdminGroup': body['isClusterAdminGroup'],
-        'hasAccessAccountRole': bool(body.get('isAccessAccount')) and emulator.settings.license == 'dps',
-        'hasManageAccountAndViewProductNewsRoles': bool(body.get('isManageAccount')),
+        'isAccessAccount': bool(body.get('isAccessAccount')), 'isManageAccount': bool(body.get('isManageAccount')),
         'ldapGroupNames': sorted(set(body.get('ldapGroupNames') or ())),
         'ssoGroupNames': sorted(set(body.get('ssoGroupNames') or ())),
         'accessRight': access_rights(emulator, body.get('accessRight')),

@@ -257,7 +257,7 @@ def test_an_update_keeps_the_roles_and_mappings_it_does_not_manage(emulator, env
     assert run_module('dynatrace_user_group', emulator, name='managers',
                       permissions=[grant('search', 'VIEWER')])[0] == 'changed'
     group = stored(emulator, 'managers')
-    assert group['hasManageAccountAndViewProductNewsRoles'] is True and group['ssoGroupNames'] == ['sso-managers']
+    assert group['isManageAccount'] is True and group['ssoGroupNames'] == ['sso-managers']
 
 
 def test_a_name_that_differs_only_in_case_fails_before_any_write(emulator, envs):

@@ -49,7 +49,7 @@ def test_merge_keeps_everything_else_on_the_group(emulator, client):
     apply_all(client, [added], {'all-viewers': ['VIEWER']})
     group = _api_groups.get_group(client, created['id'])
     assert group['accessRight']['AGENT_INSTALL'] == [kept] and group['accessRight']['VIEWER'] == sorted([kept, added])
-    assert group['ldapGroupNames'] == ['cn=all'] and group['hasManageAccountAndViewProductNewsRoles'] is True
+    assert group['ldapGroupNames'] == ['cn=all'] and group['isManageAccount'] is True
 
 
 def test_check_mode_sends_nothing_and_says_what_would_change(emulator, client):

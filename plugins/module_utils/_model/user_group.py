@@ -23,9 +23,20 @@ VIEWER = 'VIEWER'
 VIEW_SECURITY_PROBLEMS = 'VIEW_SECURITY_PROBLEMS'
 MODES = ('merge', 'replace')
 ENTRY_STATES = ('present', 'absent')
-# Read-only role flags a GET answers, and the write-only flags a PUT needs to keep the role.
-ROLE_FLAGS = (('isAccessAccount', ('hasAccessAccountRole',)),
-              ('isManageAccount', ('hasManageAccountAndViewProductNewsRoles', 'hasManageAccountAndViewProductUsageRole')))
+# The account flags of a group: the write field, then the fields a GET may answer it in. Current clusters answer
+# the write field itself (isAccessAccount, isManageAccount); older ones (the 2021 spec) answer the has* fields and
+# treat the is* fields as write-only.
+ACCOUNT_FLAGS = (('access_account', 'isAccessAccount', ('isAccessAccount', 'hasAccessAccountRole')),
+                 ('manage_account', 'isManageAccount', ('isManageAccount', 'hasManageAccountAndViewProductUsageRole')))
+
+
+def account_flags(group):
+    """{cluster_admin, access_account, manage_account} of a group as read, under either read model."""
+    group = group or {}
+    flags = dict(cluster_admin=bool(group.get('isClusterAdminGroup')))
+    for option, dummy, read_fields in ACCOUNT_FLAGS:
+        flags[option] = any(bool(group.get(field)) for field in read_fields)
+    return flags
 
 
 # ------------------------------------------------------------------------------------------------
@@ -247,9 +258,9 @@ def update_body(group, rights, ldap_group_names=None, sso_group_names=None):
     write-only role flags are filled in from their read-only counterparts, or the roles are lost.
     """
     body = dict(group)
-    for write_flag, read_flags in ROLE_FLAGS:
-        if write_flag not in body:
-            body[write_flag] = any(bool(group.get(flag)) for flag in read_flags)
+    flags = account_flags(group)
+    for option, write_field, dummy in ACCOUNT_FLAGS:
+        body[write_field] = flags[option]
     body['accessRight'] = access_right(rights)
     if ldap_group_names is not None:
         body['ldapGroupNames'] = sorted(set(ldap_group_names))
@@ -283,9 +294,9 @@ def group_to_options(group, index):
 
 def group_details(group):
     """What a group has beyond the options: its id and the roles the API reports."""
-    return dict(id=group.get('id'), is_cluster_admin_group=bool(group.get('isClusterAdminGroup')),
-                access_account=any(bool(group.get(flag)) for flag in ROLE_FLAGS[0][1]),
-                manage_account=any(bool(group.get(flag)) for flag in ROLE_FLAGS[1][1]))
+    flags = account_flags(group)
+    return dict(id=group.get('id'), is_cluster_admin_group=flags['cluster_admin'],
+                access_account=flags['access_account'], manage_account=flags['manage_account'])
 
 
 def diff_side(rights, environment_ids, index, names=None):

@@ -6,7 +6,7 @@ import requests
 from tests.emulator.tests.helpers import ENVIRONMENTS, Api, assert_error
 
 GROUPS = '/api/v1.0/onpremise/groups'
-READ_FIELDS = {'id', 'name', 'isClusterAdminGroup', 'hasAccessAccountRole', 'hasManageAccountAndViewProductNewsRoles',
+READ_FIELDS = {'id', 'name', 'isClusterAdminGroup', 'isAccessAccount', 'isManageAccount',
                'ldapGroupNames', 'ssoGroupNames', 'accessRight'}
 
 
@@ -31,8 +31,7 @@ def test_create_adds_implied_permissions_and_reads_back_the_server_shape(envs):
     assert created['accessRight'] == {'LOG_VIEWER': sorted([dev, prod]), 'MANAGE_SETTINGS': [prod],
                                       'VIEWER': sorted([dev, prod]), 'VIEW_SECURITY_PROBLEMS': sorted([dev, prod])}
     assert created['ldapGroupNames'] == ['cn=a', 'cn=b'] and created['ssoGroupNames'] == []
-    assert created['hasManageAccountAndViewProductNewsRoles'] is True
-    assert created['hasAccessAccountRole'] is False  # isAccessAccount counts only under DPS licensing
+    assert created['isManageAccount'] is True and created['isAccessAccount'] is True
     assert api.get(f'{GROUPS}/{created["id"]}').json() == created
     assert api.get(GROUPS).json() == [created]
 

@@ -16,12 +16,12 @@ def new_group(api, name='team-viewers', **fields):
 def test_put_replaces_the_whole_group_and_write_only_roles_must_be_sent_again(api):
     env_id = api.create('one')
     created = new_group(api, ldapGroupNames=['cn=team'], isManageAccount=True, accessRight={'VIEWER': [env_id]})
-    assert created['hasManageAccountAndViewProductNewsRoles'] is True
+    assert created['isManageAccount'] is True
     response = api.put(GROUPS, json={'id': created['id'], 'name': 'team-viewers', 'isClusterAdminGroup': False})
     assert response.status_code == 200, response.text
     (stored,) = api.handle.groups()
     assert stored['ldapGroupNames'] == [] and stored['accessRight'] == {}
-    assert stored['hasManageAccountAndViewProductNewsRoles'] is False
+    assert stored['isManageAccount'] is False
 
 
 def test_preempt_fault_lets_another_clients_create_in_first_unlogged(api):

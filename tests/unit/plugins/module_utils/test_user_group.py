@@ -181,9 +181,16 @@ def test_group_to_options_names_environments_in_the_documented_order_of_permissi
             {'environment': 't1', 'permissions': ['FUTURE_PERMISSION']}]}
 
 
-def test_group_details():
-    assert model.group_details(dict(GROUP, hasManageAccountAndViewProductNewsRoles=True)) == {
-        'id': 'g1', 'is_cluster_admin_group': False, 'access_account': False, 'manage_account': True}
+@pytest.mark.parametrize('flags, access, manage', [
+    ({'isAccessAccount': True, 'isManageAccount': False}, True, False),  # current clusters
+    ({'isAccessAccount': False, 'isManageAccount': True}, False, True),
+    ({'hasAccessAccountRole': True, 'hasManageAccountAndViewProductUsageRole': False}, True, False),  # 2021 spec
+    ({'hasAccessAccountRole': False, 'hasManageAccountAndViewProductUsageRole': True}, False, True),
+    ({'hasManageAccountAndViewProductNewsRoles': True}, False, False),  # a field no cluster has
+])
+def test_group_details_read_the_account_flags_of_either_read_model(flags, access, manage):
+    assert model.group_details(dict(GROUP, **flags)) == {
+        'id': 'g1', 'is_cluster_admin_group': False, 'access_account': access, 'manage_account': manage}
 
 
 def test_group_diff_shows_the_changed_environments_by_name_and_changed_name_lists():

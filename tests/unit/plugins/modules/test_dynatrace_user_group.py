@@ -13,7 +13,7 @@ from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsA
 
 ENVS = [environment('prod', env_id='p1'), environment('dev', env_id='d1')]
 TEAM = {'id': 'g1', 'name': 'team', 'isClusterAdminGroup': False, 'ldapGroupNames': ['cn=team'], 'ssoGroupNames': [],
-        'hasManageAccountAndViewProductNewsRoles': True,
+        'hasManageAccountAndViewProductUsageRole': True,
         'accessRight': {'VIEWER': ['p1'], 'MANAGE_SETTINGS': ['p1'], 'VIEW_SECURITY_PROBLEMS': ['p1']}}
 GRANT_DEV = [dict(environment='dev', permissions=['LOG_VIEWER'])]
 
