@@ -105,9 +105,33 @@ options:
         holds exactly these; when left out, they are kept.
     type: list
     elements: str
+  cluster_admin:
+    description:
+      - Whether the group's members are cluster administrators (C(isClusterAdminGroup)). Left out, it is kept.
+      - A change (either way, and a new group with V(true)) hands the cluster over or takes it away, so it needs
+        O(confirm_cluster_admin=true); without it the task fails before any write, in check mode too.
+    type: bool
+  access_account:
+    description:
+      - Whether the group's members may access the account (C(isAccessAccount)). Left out, it is kept.
+      - Read under either read model (C(isAccessAccount) on current clusters, C(hasAccessAccountRole) on older ones).
+    type: bool
+  manage_account:
+    description:
+      - Whether the group's members may manage the account and view product usage (C(isManageAccount)). Left out, it
+        is kept.
+      - Read under either read model (C(isManageAccount), or C(hasManageAccountAndViewProductUsageRole) on older
+        clusters).
+    type: bool
+  confirm_cluster_admin:
+    description:
+      - Confirms a change of O(cluster_admin), and the deletion (O(state=absent)) of a group whose members are cluster
+        administrators.
+    type: bool
+    default: false
 notes:
-  - Management-zone permissions, users and the cluster-administrator and account roles are not managed; a group's
-    roles are kept on every update.
+  - Users are managed by M(clusterops.dynatrace.dynatrace_user); a group's flags that the task leaves out are kept on
+    every update.
   - Two runs that change one group at the same moment can overwrite each other (the API has no version check);
     the next run of the one that lost restores its permissions. Run plays that share a group one after the other.
 seealso:
@@ -158,6 +182,15 @@ EXAMPLES = r'''
       - environment: payments-prod
         permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
 
+- name: The platform team administers the cluster
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: platform-admins
+    cluster_admin: true
+    confirm_cluster_admin: true
+    manage_account: true
+
 - name: Delete a group
   clusterops.dynatrace.dynatrace_user_group:
     url: https://dynatrace.example.com
@@ -175,7 +208,7 @@ group_id:
 group:
   description:
     - The group after the task, in the option shape (C(name), C(permissions) by environment name, C(ldap_group_names),
-      C(sso_group_names)); empty when it is absent. Permissions include what the cluster added (C(VIEWER),
+      C(sso_group_names), C(cluster_admin), C(access_account), C(manage_account)); empty when it is absent. Permissions include what the cluster added (C(VIEWER),
       C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is named by its id.
   returned: always
   type: dict
@@ -186,8 +219,11 @@ group:
         permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
     ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
     sso_group_names: []
+    cluster_admin: false
+    access_account: false
+    manage_account: false
 diff:
-  description: The permissions of each changed environment by name, and changed name lists, before and after.
+  description: The permissions of each changed environment by name, and changed name lists and flags, before and after.
   returned: changed
   type: dict
   sample:
@@ -213,7 +249,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    ENTRY_STATES, MODES, PERMISSIONS, validate_group_options,
+    ENTRY_STATES, MODES, PERMISSIONS, flag_option_errors, validate_group_options,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import ensure_user_group
 
@@ -231,6 +267,10 @@ def argument_spec():
         permissions_mode=dict(type='str', choices=list(MODES), default='merge'),
         ldap_group_names=dict(type='list', elements='str'),
         sso_group_names=dict(type='list', elements='str'),
+        cluster_admin=dict(type='bool'),
+        access_account=dict(type='bool'),
+        manage_account=dict(type='bool'),
+        confirm_cluster_admin=dict(type='bool', default=False),
     )
 
 
@@ -238,7 +278,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     run(module, lambda client: ensure_user_group(client, module.params, check_mode=module.check_mode,
                                                  diff=module._diff, warn=module.warn),
-        input_errors=validate_group_options(module.params))
+        input_errors=validate_group_options(module.params) + flag_option_errors(module.params))
 
 
 if __name__ == '__main__':
