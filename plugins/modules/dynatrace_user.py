@@ -73,6 +73,8 @@ options:
   password:
     description:
       - The first password, sent only when the user is created. Never compared, returned or shown.
+      - Give it from a vault or a variable, not written into the task, since ansible-core shows the playbook lines
+        around a failed task.
     type: str
   state:
     description:

@@ -7,12 +7,13 @@ import pytest
 import requests
 
 from tests.integration.runner import run_module, run_tasks
+from tests.integration.secret_scan import make_password
 
 USERS = '/api/v1.0/onpremise/users'
 GROUPS = '/api/v1.0/onpremise/groups'
 MODE = '/api/v1.0/onpremise/userRepository/authenticationMode'
 READS = [('GET', USERS), ('GET', GROUPS)]
-PASSWORD = 'First-Pa55word-9f3k2'
+PASSWORD = make_password()
 
 
 def calls(emulator):
