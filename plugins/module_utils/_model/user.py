@@ -246,3 +246,20 @@ def plan_users(items, users, groups):
         steps.append(step)
         errors += item_errors_found
     return steps, errors, index
+
+
+# ------------------------------------------------------------------------------------------------
+# The export
+
+EXPORT_KEYS = ('id', 'email', 'first_name', 'last_name', 'groups')
+
+
+def export_users(users):
+    """The role's `environments_users` of `users` (the option shape of dynatrace_user_info): sorted by id, groups
+    sorted and replaced on apply (the repository holds each user's groups whole). Never a password: none is read."""
+    exported = []
+    for user in sorted(users or (), key=lambda user: user['id']):
+        item = dict((key, sorted(user.get(key) or ()) if key == 'groups' else user.get(key)) for key in EXPORT_KEYS)
+        item['groups_mode'] = 'replace'
+        exported.append(item)
+    return exported
