@@ -7,7 +7,7 @@ import requests
 import yaml
 
 from tests.integration.secret_scan import PASSWORD_PREFIX, make_password
-from tests.integration.test_export_round_trip import PLAYBOOKS, export, playbook, recap
+from tests.integration.test_export_round_trip import export, playbook, recap
 
 GROUPS = '/api/v1.0/onpremise/groups'
 USERS = '/api/v1.0/onpremise/users'
