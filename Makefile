@@ -2,9 +2,10 @@
 # Every target creates the virtual environment .venv when it is missing
 # (tests/tools/venv.sh) and uses only the tools installed there.
 #
-#   make check   the fast loop: the unit tests (model, layers, per module), no ansible-playbook (seconds)
+#   make check   the fast loop: the unit tests (model, layers, per module) and the style gate (pep8 and pylint as
+#                ansible-test sanity runs them, tests/tools/style.sh), no ansible-playbook (seconds)
 #   make test    everything CI runs (.ci/run), stops at the first failure
-#   make demo    build + install the collection, run playbooks/demo.yml twice against the emulator
+#   make demo    in a runtime-only venv: build + install the collection, run playbooks/demo.yml twice against the emulator
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -27,11 +28,11 @@ export PY_COLORS := 0
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
-	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module), no ansible-playbook"
+	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module) and the style gate (pep8, pylint), no ansible-playbook"
 	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
 	@echo "make test            check, emulator-tests, integration, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
-	@echo "make demo            install the built collection and run playbooks/demo.yml against the emulator, twice"
+	@echo "make demo            in a runtime-only venv (.tmp/demo-venv): build, install and run playbooks/demo.yml against the emulator, twice"
 	@echo "make units           check, emulator-tests and integration"
 	@echo "make sanity          ansible-test sanity, offline, no ignore files"
 	@echo "make matrix          smoke tests and ansible-test sanity on the oldest and newest ansible-core (tests/tools/matrix.txt)"
@@ -57,7 +58,7 @@ test: check emulator-tests integration sanity matrix lint build importer changel
 	@echo "make test: all checks passed"
 
 check: venv tree
-	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; \
+	@start=$$(date +%s); bash tests/tools/pytest.sh tests/unit -q -p no:cacheprovider; bash tests/tools/style.sh; \
 	echo "check: passed in $$(( $$(date +%s) - start )) s"
 
 emulator-tests: venv tree
@@ -88,6 +89,8 @@ build: venv
 	rm -rf $(BUILD_DIR) .tmp/ee
 	ansible-galaxy collection build --force --output-path $(BUILD_DIR) .
 	bash tests/tools/check-tarball.sh $(TARBALL)
+	printf -- '---\n# Written by make build: the collection tarball for ansible-builder (execution-environment/).\ncollections:\n  - name: collections/%s\n    type: file\n' \
+	    $(notdir $(TARBALL)) > $(BUILD_DIR)/galaxy-requirements.yml
 	ansible-builder create -f $(EE_DEFINITION) --context .tmp/ee > /dev/null
 	python tests/tools/check-ee-context.py $(EE_DEFINITION) .tmp/ee $(TARBALL)
 	@echo "build: execution environment build context written to .tmp/ee"
@@ -109,8 +112,9 @@ docs-lint: venv tree
 docs: venv tree
 	bash docs/build.sh
 
-demo: build
-	bash tests/tools/demo.sh $(TARBALL)
+# Its own venv of the runtime only (.tmp/demo-venv, tests/requirements-demo.txt), not .venv's toolchain.
+demo:
+	bash tests/tools/demo.sh
 
 # make bench [BENCH_JSON=path]: role, module loop and uri baseline against the emulator (tests/benchmarks/README.md)
 BENCH_JSON ?=

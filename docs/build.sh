@@ -21,15 +21,29 @@ chmod 700 "$rst"  # antsibull-docs refuses a destination that others can write t
 antsibull-docs collection --use-current --cleanup everything --breadcrumbs --indexes \
     --dest-dir "$rst" clusterops.dynatrace
 
+# The guides (docs/docsite/extra-docs.yml): docs/docsite/rst/<guide>.rst is a stand-in that antsibull-docs lints
+# and copies; the Markdown guide docs/<guide>.md, the one source, takes its place (myst-parser renders it), so the
+# toctree entry docsite/<guide> is the guide itself and links between guides resolve.
+site="$rst/collections/clusterops/dynatrace/docsite"
+for stand_in in docs/docsite/rst/*.rst; do
+    guide=$(basename "$stand_in" .rst)
+    if [[ ! -f docs/$guide.md || ! -f $site/$guide.rst ]]; then
+        echo "docs: $stand_in has no docs/$guide.md or was not copied to $site" >&2
+        exit 1
+    fi
+    rm "$site/$guide.rst"
+    cp "docs/$guide.md" "$site/$guide.md"
+done
+
 cat > "$rst/index.rst" <<'RST'
 .. _docsite_root_index:
 
 clusterops.dynatrace
 ====================
 
-Modules, filters and the ``environments`` role of the clusterops.dynatrace collection, which provisions
-Dynatrace Managed environments through the Cluster API. The guides (getting started, AWX and Automation
-Controller, testing against the emulator) are in the collection's ``docs/`` folder.
+The clusterops.dynatrace collection runs a Dynatrace Managed cluster from code: its guides (getting started,
+AWX and Automation Controller, inventory and export, testing against the emulator, what the tests prove,
+support) and the reference of its modules, plugins and roles.
 
 .. toctree::
    :maxdepth: 2
@@ -58,7 +72,10 @@ import importlib.util
 project = 'clusterops.dynatrace'
 copyright = 'contributors to the clusterops.dynatrace collection'
 title = html_short_title = 'clusterops.dynatrace documentation'
-extensions = ['sphinx.ext.intersphinx', 'sphinx_antsibull_ext']
+extensions = ['sphinx.ext.intersphinx', 'sphinx_antsibull_ext', 'myst_parser']
+myst_heading_anchors = 3
+# Links between the Markdown files of the repository (../playbooks/x.yml, other guides) are left as they are.
+myst_suppress_warnings = ['xref_missing']
 pygments_style = 'ansible'
 highlight_language = 'YAML+Jinja'
 html_theme = 'sphinx_ansible_theme' if importlib.util.find_spec('sphinx_ansible_theme') else 'alabaster'
@@ -71,7 +88,7 @@ default_role = 'any'
 nitpicky = True
 # Offline: no inventories to fetch, and references into the Ansible docs are left unresolved quietly.
 intersphinx_mapping = {}
-suppress_warnings = ['ref.ref']
+suppress_warnings = ['ref.ref', 'myst.xref_missing', 'myst.header']
 # ansible-core's own settings, which the inventory plugin's cache options share (from the inventory_cache fragment):
 # their reference lives in the Ansible docs, which an offline build cannot link to. Any other missing variable fails.
 nitpick_ignore = [('envvar', name) for name in (

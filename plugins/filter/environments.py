@@ -2,29 +2,32 @@
 # Copyright: contributors to the clusterops.dynatrace collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Filters behind the clusterops.dynatrace.environments role.
+"""Filters of the environments role of 1.0.0, deprecated (removal in 2.0.0): thin adapters over the planner.
 
-They decide, from ONE listing of the cluster's environments (dynatrace_environment_info), which
-declared environments need a dynatrace_environment task at all, so that a steady-state run of the
-role costs one request however many environments it declares. The comparison is the module's own
-(`_environment.environment_differences`): the role and the module never disagree about drift.
+Since the role runs one clusterops.dynatrace.dynatrace_environments task, nothing in the collection calls
+them; they stay for playbooks that built the 1.0.0 flow themselves (dynatrace_environment_info, then a
+dynatrace_environment loop). Every decision is the one planner's (_model/environment_plan, the same that
+dynatrace_environment and dynatrace_environments use) over an index of the listing; the item checks are
+those of dynatrace_environments (_model/bulk_plan.list_errors). What stays here is the adaptation: the
+options shape of the listing, booleans from templates, and the sorting into create/change/unchanged.
 
 Documentation of each filter: the YAML files next to this one (ansible-doc -t filter <name>).
 """
-
-import json
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
-    SECTIONS, desired_view, environment_differences, kind_of, validate_options,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_plan as planner
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
+    environment_params, list_errors, read_flags,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import (
-    creation_id, id_name_mismatch, name_taken, renamed,
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
+    SECTIONS, desired_view, environment_differences, kind_of,
 )
 from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import mask_text
+
+LIST_NAME = 'environments_list'
 
 # The options of dynatrace_environment an item of the role may carry (connection options are the
 # role's, not the items'; name_lookup is the role's own business).
@@ -33,25 +36,17 @@ ITEM_OPTIONS = frozenset(('name', 'environment_id', 'state', 'enabled', 'trial',
 BOOLEAN_OPTIONS = ('enabled', 'trial', 'create_token', 'update_existing', 'rename', 'allow_duplicate_name')
 
 
-def _label(item):
-    return item.get('name') or item.get('environment_id') or '?'
-
-
-def _item_errors(where, item):
-    """The errors of one item (a dict): unknown options, what it must have, and every input rule of the module."""
+def _shape_errors(where, item):
+    """What the module's argument spec would refuse in an item: unknown options, a bad state, tags not a list."""
     errors = []
     unknown = sorted(set(item) - ITEM_OPTIONS)
     if unknown:
         errors.append('%s has unknown option(s) %s' % (where, ', '.join(unknown)))
-    if not item.get('name') and not item.get('environment_id'):
-        errors.append('%s needs name or environment_id' % where)
     if item.get('state', 'present') not in (None, 'present', 'absent'):
         errors.append("%s: state must be 'present' or 'absent', got %r" % (where, item.get('state')))
     if item.get('tags') is not None and (isinstance(item['tags'], str) or not is_sequence(item['tags'])):
         errors.append('%s: tags must be a list of strings' % where)
-    if errors:
-        return errors
-    return ['%s: %s' % (where, error) for error in validate_options(item)]
+    return errors
 
 
 def _normalized(where, item, errors):
@@ -67,30 +62,6 @@ def _normalized(where, item, errors):
     return item
 
 
-def _namesakes_allowed(item):
-    """An item that may share its name: it has its own id and says so (allow_duplicate_name)."""
-    return bool(item.get('environment_id') and item.get('allow_duplicate_name'))
-
-
-def _duplicate_errors(items):
-    """Two items of one environment_id, or of one name (unless both allow it, each with its id): name both."""
-    errors, seen = [], {}
-    for index, item in enumerate(items):
-        for key in ('name', 'environment_id'):
-            value = item.get(key)
-            if value is None:
-                continue
-            if key == 'name' and (key, value) in seen and _namesakes_allowed(item) \
-                    and _namesakes_allowed(items[seen[(key, value)]]):
-                continue
-            if (key, value) in seen:
-                errors.append('environments_list[%d] and environments_list[%d] both declare %s %r'
-                              % (seen[(key, value)], index, key, value))
-            else:
-                seen[(key, value)] = index
-    return errors
-
-
 def _check_items(declared):
     """Raise AnsibleFilterError naming every invalid item; return the items as a list of (normalised) dicts."""
     if declared is None:
@@ -99,23 +70,23 @@ def _check_items(declared):
         raise AnsibleFilterError('the declared environments must be a list of dicts, got %s' % kind_of(declared))
     errors, items = [], []
     for index, item in enumerate(declared):
-        where = 'environments_list[%d]' % index
+        where = '%s[%d]' % (LIST_NAME, index)
         if not isinstance(item, dict):
             errors.append('%s must be a dict, got %s' % (where, kind_of(item)))
             continue
-        where = '%s (%s)' % (where, _label(item))
+        where = '%s (%s)' % (where, planner.label(item))
         item = _normalized(where, item, errors)
-        errors.extend(_item_errors(where, item))
+        errors.extend(_shape_errors(where, item))
         items.append(item)
-    if not errors:
-        errors = _duplicate_errors(items)
+    if len(items) == len(declared):  # (the indexes of list_errors are those of the declared list)
+        errors.extend(error for error in list_errors(items, 0, LIST_NAME) if error not in errors)
     if errors:
         raise AnsibleFilterError('invalid environments: %s' % '; '.join(errors))
     return items
 
 
 def _index_existing(existing):
-    """(by id, by name -> list) of the options-shaped environments dynatrace_environment_info returned."""
+    """(by id, as a list) the options-shaped environments dynatrace_environment_info returned."""
     if isinstance(existing, dict) and 'environments' in existing:
         existing = existing['environments']  # the whole registered result was passed
     if existing is None:
@@ -123,22 +94,12 @@ def _index_existing(existing):
     if isinstance(existing, (dict, str)) or not is_sequence(existing):
         raise AnsibleFilterError('the existing environments must be the list dynatrace_environment_info returns in '
                                  "'environments', got %s" % kind_of(existing))
-    by_id, by_name = {}, {}
+    by_id = {}
     for environment in existing:
         if not isinstance(environment, dict):
             raise AnsibleFilterError('each existing environment must be a dict, got %s' % kind_of(environment))
-        if environment.get('environment_id') is not None:
-            by_id[environment['environment_id']] = environment
-        by_name.setdefault(environment.get('name'), []).append(environment)
-    return by_id, by_name
-
-
-def _match(item, by_id, by_name):
-    """The existing environments the item addresses: by environment_id when given, else by exact name."""
-    if item.get('environment_id'):
-        found = by_id.get(item['environment_id'])
-        return [found] if found else []
-    return by_name.get(item.get('name'), [])
+        by_id[environment.get('environment_id')] = environment
+    return by_id, list(existing)
 
 
 def _unknown_sections(item, environment):
@@ -147,38 +108,14 @@ def _unknown_sections(item, environment):
     return [section for section in SECTIONS if section in desired and environment.get(section) is None]
 
 
-def _conflict(item, matches, by_id, by_name):
-    """The module's refusal for an item the listing already shows to be refused, or None.
-
-    The role creates with name_lookup false (the listing is its lookup), so the listing must catch what
-    the module's lookup would: a name another environment carries, and a renamed creation id.
-    """
-    name, environment_id = item.get('name'), item.get('environment_id')
-    absent = item.get('state') == 'absent'
-    if environment_id and name and matches and matches[0].get('name') != name:
-        if absent or not item.get('rename'):
-            return id_name_mismatch(environment_id, name, _api_shape(matches[0]), absent=absent)
-        return None
-    if absent or matches or not name:
-        return None
-    if environment_id:
-        holders = by_name.get(name)
-        if holders and not item.get('allow_duplicate_name'):
-            return name_taken(environment_id, name, [_api_shape(e) for e in holders])
-        return None
-    created = by_id.get(creation_id(name))
-    return renamed(name, _api_shape(created)) if created else None
-
-
 def _api_shape(environment):
-    """The id and name of an options-shaped environment, as the conflict messages read them."""
-    return dict(id=environment.get('environment_id'), name=environment.get('name'))
+    """The id, name and state of an options-shaped environment: what the planner reads."""
+    return dict(id=environment.get('environment_id'), name=environment.get('name'),
+                state='DISABLED' if environment.get('enabled') is False else 'ENABLED')
 
 
-def _sort_present(item, environment, update_existing, plan):
+def _sort_present(item, environment, item_update, plan):
     """Put an item that matches one existing environment into change, drift or unchanged."""
-    item_update = item.get('update_existing')
-    item_update = update_existing if item_update is None else item_update
     unknown = _unknown_sections(item, environment)
     # Sections the listing did not carry are not compared here (they would look unlimited/unset).
     comparable = dict((key, value) for key, value in item.items() if key not in unknown)
@@ -187,39 +124,33 @@ def _sort_present(item, environment, update_existing, plan):
         plan['change'].append(item)
         return
     if changes:
-        plan['drift'][_label(item)] = changes
-        plan['drift_diff'].extend(_drift_lines(_label(item), changes))
-    plan['unchanged'].append(_label(item))
-
-
-def _drift_lines(label, changes):
-    """The drift of one environment as the lines of a diff (Ansible prints the diff of changed tasks only)."""
-    lines = ['--- %s (current; update_existing is false, nothing changed)' % label, '+++ %s (as declared)' % label]
-    for path in sorted(changes):
-        lines += ['-%s: %s' % (path, json.dumps(changes[path]['current'], sort_keys=True)),
-                  '+%s: %s' % (path, json.dumps(changes[path]['desired'], sort_keys=True))]
-    return lines
+        plan['drift'][planner.label(item)] = changes
+        plan['drift_diff'].extend(planner.drift_lines({planner.label(item): changes}))
+    plan['unchanged'].append(planner.label(item))
 
 
 def environments_plan(declared, existing, update_existing=False):
     """Sort the declared items into create / change / unchanged / conflicts; see environments_plan.yml."""
     items = _check_items(declared)
-    by_id, by_name = _index_existing(existing)
+    by_id, listing = _index_existing(existing)
+    params = [environment_params(item, update_existing) for item in items]
+    sight = planner.IndexSight([_api_shape(environment) for environment in listing])
+    steps = [planner.plan(item_params, sight) for item_params in params]
+    conflicts = planner.conflicting_items(items, steps, LIST_NAME)
+    if conflicts:
+        raise AnsibleFilterError('conflicting environments: %s' % '; '.join(conflicts))
     plan = dict(apply=[], create=[], change=[], unchanged=[], drift={}, drift_diff=[], conflicts={})
-    for item in items:
-        matches = _match(item, by_id, by_name)
-        conflict = _conflict(item, matches, by_id, by_name)
-        if conflict:
-            plan['conflicts'][_label(item)] = conflict
-        elif item.get('state') == 'absent':
-            plan['change' if matches else 'unchanged'].append(item if matches else _label(item))
-        elif not matches:
+    for item, item_params, step in zip(items, params, steps):
+        if step.kind == planner.REFUSE:
+            plan['conflicts'][planner.label(item)] = step.message
+        elif step.kind == planner.CREATE:
             plan['create'].append(item)
-        elif len(matches) > 1:
-            # Ambiguous name: the module fails and lists the ids, which is the message the user needs.
+        elif step.kind == planner.DELETE:
             plan['change'].append(item)
+        elif step.kind == planner.GONE:
+            plan['unchanged'].append(planner.label(item))
         else:
-            _sort_present(item, matches[0], update_existing, plan)
+            _sort_present(item, by_id[step.environment_id], item_params['update_existing'], plan)
     selected = set(id(item) for item in plan['create'] + plan['change'])
     plan['apply'] = [item for item in items if id(item) in selected]
     return plan
@@ -238,11 +169,7 @@ def environments_read_options(declared, update_existing=False):
     of earlier releases and no longer changes the answer.
     """
     del update_existing
-    sections = set()
-    for item in _check_items(declared):
-        if item.get('state') != 'absent':
-            sections.update(section for section in ('quotas', 'storage') if section in desired_view(item))
-    return dict(include_consumption='quotas' in sections, include_storage='storage' in sections)
+    return read_flags(_check_items(declared))
 
 
 def _item_results(value):
@@ -280,7 +207,7 @@ def environments_failures(results):
         if not result.get('failed'):
             continue
         item = result.get('item')
-        label = _label(item) if isinstance(item, dict) else str(item)
+        label = planner.label(item) if isinstance(item, dict) else str(item)
         # The role prints this at every verbosity: mask any token secret a message may still quote.
         failures[label] = mask_text(str(result.get('msg') or 'failed without a message'))
     return failures

@@ -25,8 +25,10 @@ description:
     O(name_lookup=false); an update the lookup plus one PUT (2), a rename with O(rename=true) one lookup more (3);
     a deletion the lookup, a PUT to disable an enabled environment, and the DELETE (up to 3). A cluster that refuses
     the id of a deleted environment costs one request more on a creation (its refusal, then a POST: 4). Check mode
-    sends the reads only. The P(clusterops.dynatrace.environments#role) role reads every environment once and
-    creates with O(name_lookup=false): its listing plus 2 requests per new environment."
+    sends the reads only. An update whose PUT finds the environment deleted since the read (it answers 201: the PUT
+    re-created it) costs 2 more, the disabling and the deletion of that copy, and fails. The
+    P(clusterops.dynatrace.environments#role) role and M(clusterops.dynatrace.dynatrace_environments) read every
+    environment once and create with one PUT each: the listing plus 1 request per new environment."
   - Every input rule of the API (name length, id pattern, tags, ranges, 64-bit limits, code-level retention not above
     request-level retention) and the shape of O(quotas) and O(storage) are checked before the first request, and the
     error names the option and the rule.
@@ -312,8 +314,9 @@ options:
   name_lookup:
     description:
       - V(false) skips the lookup of O(name) before a creation, for a caller that has just read every environment of
-        the cluster and found none of that name (the P(clusterops.dynatrace.environments#role) role does). A creation
-        then costs 2 requests, the GET of its id and the PUT.
+        the cluster and found none of that name (as the P(clusterops.dynatrace.environments#role) role of 1.0.0 did;
+        the role now runs M(clusterops.dynatrace.dynatrace_environments)). A creation then costs 2 requests, the GET of
+        its id and the PUT.
       - An environment of that name made in between by a concurrent run of this collection is still found (it has
         the same id); one made in between by a person or another tool is not, and a second environment of the name
         would be created. Leave it V(true) unless you have just read the environments yourself.

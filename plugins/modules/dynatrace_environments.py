@@ -25,6 +25,16 @@ description:
     group is written as a whole, so two writers at once would lose a change).
   - One item failing never stops or hides the others; the task fails at the end and RV(failures) names every failed
     item with its reason. Every input rule of every item is checked before the first request.
+  - Each item is planned by the planner M(clusterops.dynatrace.dynatrace_environment) uses, over the one listing, so
+    both refuse the same items with the same words. Items that would act on one environment (by id, by name, or as a
+    rename target) or leave two environments of one name stop the whole task after the listing and before any
+    write, and the error names both items.
+  - An update never creates. When another job deletes an environment between the listing and its update, the
+    update's PUT (an upsert) would create it again, empty; the module deletes that copy again and fails the item
+    saying the environment is gone (a deletion reports no change).
+  - Results keyed by name tell two items of one name (O(environments[].allow_duplicate_name)) apart as C(name (id));
+    RV(created_by_id), RV(api_tokens_created_by_id), RV(oneagent_handoff_by_id) and RV(drift_by_id) are keyed by
+    environment id.
   - "Requests: steady state costs 1 request (the listing, with quota and storage information when some item manages
     them), plus 1 (the groups listing) when some item declares O(environments[].permissions), whatever the number of
     items, when every declared API token is recorded in O(recorded_token_files). A creation costs 1 PUT; an update 1
@@ -47,8 +57,9 @@ attributes:
 options:
   environments:
     description:
-      - The environments, each an item of the role's C(environments_list). Two items of one name or one id are an
-        error.
+      - The environments, each an item of the role's C(environments_list). Two items of one id are an error, and so
+        are two items of one name unless both set O(environments[].allow_duplicate_name) with their own
+        O(environments[].environment_id).
     type: list
     elements: dict
     required: true
@@ -165,64 +176,235 @@ options:
 '''
 
 EXAMPLES = r'''
-- name: Onboard two teams in one task
+- name: Onboard two teams in one task, with their API tokens and group permissions
   clusterops.dynatrace.dynatrace_environments:
     environments:
       - name: team-a
-        quotas: {host_units: 20}
+        quotas:
+          host_units: {max_limit: 20}
         api_tokens:
           - {name: oneagent-install, scopes: [InstallerDownload], expiration: now+90d}
+          - {name: metrics, scopes: [metrics.ingest]}
         permissions:
           team-a-admins: [VIEWER, MANAGE_SETTINGS]
+          all-viewers: [VIEWER]
       - name: team-b
+        tags: ['owner:team-b']
+    token_dir: /etc/dynatrace/tokens  # each new secret in its own 0600 file; recorded tokens cost no request
     parallel: 8
   register: onboarded
+
+- name: Hand team-a's environment over to the OneAgent installation (by id, so namesakes cannot mix)
+  ansible.builtin.set_fact:
+    oneagent_environment_url: "{{ onboarded.oneagent_handoff_by_id[onboarded.created['team-a'].id].oneagent_environment_url }}"
+    oneagent_paas_token: "{{ onboarded.oneagent_handoff_by_id[onboarded.created['team-a'].id].oneagent_paas_token }}"
+  no_log: true
+  when: "'team-a' in onboarded.created"
+
+- name: Show what a run would change, without changing anything (run with --check --diff)
+  clusterops.dynatrace.dynatrace_environments:
+    environments: "{{ my_environments }}"
+    update_existing: true
+  check_mode: true
+  diff: true
+  register: plan
+
+- name: Name the items that differ from the cluster
+  ansible.builtin.debug:
+    msg: "{{ plan.outcomes | selectattr('changed') | map(attribute='name') | list }}"
+
+- name: Apply the list, keep going past a failing item, then report every failure by item
+  clusterops.dynatrace.dynatrace_environments:
+    environments: "{{ my_environments }}"
+  register: applied
+  ignore_errors: true
+
+- name: Report the failed items with their reasons
+  ansible.builtin.fail:
+    msg: "{{ applied.failures }}"
+  when: applied.failures | length > 0
 '''
 
 RETURN = r'''
 outcomes:
   description:
-    - One result per item, in list order, with C(name), C(changed), C(environment_id), C(environment_url),
-      C(environment), C(drift), C(diff), C(api_tokens) (each C(name), C(state) (C(recorded), C(exists),
-      C(created), C(unknown) in check mode, C(skipped) when another run created the environment), C(file), and
-      C(token) only when created), C(permissions) (per group C(before) and C(after)), C(paas_token_file) (the file of
-      the first token with C(InstallerDownload)), and C(failed) and C(msg) when the item failed.
-    - A new environment's C(token_management_token) and a new API token's C(token) are secrets, in this registered
-      result only; the task's display is censored when it holds one.
+    - One result per item, in list order. Its new secrets (C(token_management_token), C(token) of a created API
+      token, C(oneagent_paas_token)) are in this registered result only; the task's display is censored when it
+      holds one.
   returned: always
   type: list
   elements: dict
+  contains:
+    name:
+      description: The item's name (its environment_id when it has no name).
+      type: str
+      sample: team-a
+    changed:
+      description: Whether this item changed something (or would, in check mode).
+      type: bool
+      sample: true
+    failed:
+      description: True when this item failed; C(msg) says why. The other items ran.
+      type: bool
+      returned: when the item failed
+      sample: true
+    msg:
+      description: Why the item failed.
+      type: str
+      returned: when the item failed
+      sample: "environment_id 'e1' and name 'team-a' do not agree: environment e1 is named 'team-b'. Nothing was changed: ..."
+    environment_id:
+      description: The id of the environment (the id it gets, for a creation in check mode).
+      type: str
+      sample: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+    environment_url:
+      description: The environment's address, C(https://<cluster>/e/<id>), for a present item.
+      type: str
+      returned: when the item is present
+      sample: https://dynatrace.example.com/e/0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+    environment:
+      description: The environment in the options shape of M(clusterops.dynatrace.dynatrace_environment) after the run.
+      type: dict
+      sample: {name: team-a, enabled: true, trial: false, tags: []}
+    drift:
+      description: What differs and was not changed (update_existing false), per option path, C(current) and C(desired).
+      type: dict
+      sample: {tags: {current: [], desired: ['owner:team-b']}}
+    diff:
+      description: The changed fields before and after (what C(--diff) shows).
+      type: dict
+      returned: when something differs
+      sample: {before: {tags: []}, after: {tags: ['owner:team-b']}}
+    token_management_token:
+      description: The new environment's token-management token (a secret), unless O(environments[].create_token=false).
+      type: str
+      returned: when the item created its environment
+      sample: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
+    api_tokens:
+      description:
+        - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(unknown) in check mode,
+          C(skipped) when another run created the environment), C(file), C(scopes), C(id), and C(token) (a secret)
+          only when created.
+      type: list
+      elements: dict
+      returned: when the item declares api_tokens
+      sample: [{name: oneagent-install, state: created, file: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10.oneagent-install.token}]
+    permissions:
+      description: Per group, what this item's permissions changed on it (C(group), C(changed), C(created), C(before), C(after)).
+      type: list
+      elements: dict
+      returned: when the item declares permissions
+      sample: [{group: team-a-admins, changed: true, created: true}]
+    paas_token_file:
+      description: The file of the item's first token with C(InstallerDownload) (the one the hand-off reads).
+      type: str
+      returned: when the item is present
+      sample: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10.oneagent-install.token
 created:
   description:
-    - The environments created in this run, by name, each with C(id), C(environment_url) and
-      C(token_management_token) (null with O(environments[].create_token=false)). In check mode, those that would
-      be, with the id they would get and no token.
+    - The environments created in this run, by item name (two items of one name, with
+      O(environments[].allow_duplicate_name), as C(name (id))). In check mode, those that would be, with the id they
+      would get and no token. RV(created_by_id) holds the same by id.
   returned: always
   type: dict
+  sample:
+    team-a:
+      id: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      environment_url: https://dynatrace.example.com/e/0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      token_management_token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
+  contains:
+    id:
+      description: The environment's id.
+      type: str
+    environment_url:
+      description: C(https://<cluster>/e/<id>).
+      type: str
+    token_management_token:
+      description: Its token-management token (a secret); null with O(environments[].create_token=false).
+      type: str
+created_by_id:
+  description: RV(created) keyed by environment id, each entry with its C(name) too.
+  returned: always
+  type: dict
+  sample:
+    0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10:
+      name: team-a
+      id: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      environment_url: https://dynatrace.example.com/e/0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      token_management_token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
 api_tokens_created:
-  description: Per environment name, the API tokens created in this run by token name, each with C(id), C(token), C(file), C(scopes).
-  returned: always
-  type: dict
-failures:
-  description: Per failed item name, the reason.
-  returned: always
-  type: dict
-drift:
-  description: Per item name, what differs and was not changed (O(update_existing) false).
-  returned: always
-  type: dict
-oneagent_handoff:
   description:
-    - Per item that declares a token with the scope C(InstallerDownload), C(oneagent_environment_url)
-      (C(https://<cluster>/e/<id>)) and C(oneagent_paas_token) (created in this run, else read from its file in
-      O(token_dir); null when neither has it). A secret; the display is censored when it holds one.
+    - Per item name (as in RV(created)), the API tokens created in this run by token name, each with C(id), C(token)
+      (a secret), C(file), C(scopes).
   returned: always
   type: dict
+  sample:
+    team-a:
+      oneagent-install:
+        id: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX
+        token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
+        file: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10.oneagent-install.token
+        scopes:
+        - InstallerDownload
+api_tokens_created_by_id:
+  description: RV(api_tokens_created) keyed by environment id.
+  returned: always
+  type: dict
+  sample:
+    0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10:
+      oneagent-install:
+        id: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX
+        token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
+        file: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10.oneagent-install.token
+        scopes:
+        - InstallerDownload
+failures:
+  description: Per failed item name (as in RV(created)), the reason. The task fails when it is not empty.
+  returned: always
+  type: dict
+  sample: {team-c: "PUT /api/cluster/v2/environments/... failed with HTTP 400: ..."}
+drift:
+  description: Per item name (as in RV(created)), what differs and was not changed (O(update_existing) false).
+  returned: always
+  type: dict
+  sample: {team-b: {tags: {current: [], desired: ['owner:team-b']}}}
+drift_by_id:
+  description: RV(drift) keyed by environment id.
+  returned: always
+  type: dict
+  sample: {0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10: {tags: {current: [], desired: ['owner:team-b']}}}
 drift_diff:
   description: RV(drift) as the lines of a diff.
   returned: always
   type: list
   elements: str
+  sample: ['--- team-b (current; update_existing is false, nothing changed)', '+++ team-b (as declared)', '-tags: []', '+tags: ["owner:team-b"]']
+oneagent_handoff:
+  description:
+    - Per item name (as in RV(created)) that declares a token with the scope C(InstallerDownload), what the
+      OneAgent installation needs. A secret; the display is censored when it holds one.
+  returned: always
+  type: dict
+  sample:
+    team-a:
+      oneagent_environment_url: https://dynatrace.example.com/e/0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      oneagent_paas_token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
+  contains:
+    oneagent_environment_url:
+      description: C(https://<cluster>/e/<id>).
+      type: str
+    oneagent_paas_token:
+      description: The PaaS token created in this run, else read from its file in O(token_dir); null when neither has it.
+      type: str
+oneagent_handoff_by_id:
+  description: RV(oneagent_handoff) keyed by environment id, each entry with its C(name) too.
+  returned: always
+  type: dict
+  sample:
+    0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10:
+      name: team-a
+      oneagent_environment_url: https://dynatrace.example.com/e/0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10
+      oneagent_paas_token: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
 '''
 
 from ansible.module_utils.basic import AnsibleModule

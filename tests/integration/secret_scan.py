@@ -34,9 +34,9 @@ TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 # A bare secret: 64 characters of the token alphabet, at least one a letter, not part of a longer word.
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
 ALLOWED_KEYS = ('token_management_token', 'token')
-# A key allowed only inside the result key that holds it: the hand-off of a dynatrace_environments result, not the
-# role's fact of that content (a `debug` of `environments_oneagent_handoff` is a finding).
-ALLOWED_NESTED_KEYS = {'oneagent_paas_token': 'oneagent_handoff'}
+# A key allowed only inside the result keys that hold it: the hand-off of a dynatrace_environments result (by name and
+# by id), not the role's fact of that content (a `debug` of `environments_oneagent_handoff` is a finding).
+ALLOWED_NESTED_KEYS = {'oneagent_paas_token': ('oneagent_handoff', 'oneagent_handoff_by_id')}
 # `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
 # `"created.token_management_token": "..."`.
 RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'
@@ -56,7 +56,7 @@ def _is_allowed(key, item, ancestors):
     if not (isinstance(item, str) and TOKEN_PATTERN.fullmatch(item)):
         return False
     name = str(key).rsplit('.', 1)[-1]
-    return name in ALLOWED_KEYS or (name in ALLOWED_NESTED_KEYS and ALLOWED_NESTED_KEYS[name] in ancestors)
+    return name in ALLOWED_KEYS or (name in ALLOWED_NESTED_KEYS and any(place in ancestors for place in ALLOWED_NESTED_KEYS[name]))
 
 
 def _scrub(value, allowed, ancestors=()):

@@ -4,6 +4,7 @@ import pytest
 import requests
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
+from tests.integration.races import delete_while_put_waits
 from tests.integration.runner import run_module, run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
@@ -299,3 +300,17 @@ def test_secrets_are_absent_from_verbose_output(emulator):
     assert run.rc == 0, run.stdout[-3000:]
     assert '<localhost> EXEC' in run.stdout  # really verbose
     assert 'dt0c01.' not in run.stdout + run.stderr
+
+
+def test_an_update_racing_another_jobs_delete_reports_it_gone_and_leaves_nothing(emulator):
+    environment_id = emulator.create_environment('raced', tags=['old'])
+    emulator.clear_requests()
+    other_job = delete_while_put_waits(emulator, environment_id, 'raced')
+    status, result = run_module('dynatrace_environment', emulator, name='raced', tags=['new'], update_existing=True)
+    other_job.join(30)
+    assert status == 'failed' and 'was deleted while this task ran' in result['msg'], result
+    assert emulator.environments() == []
+    writes = [(entry['method'], entry['status']) for entry in emulator.requests() if entry['method'] != 'GET']
+    # The module's PUT (held, then 201: it re-created the environment), the other job's PUT and DELETE in between,
+    # then the module's own disabling PUT and DELETE of what its PUT re-created.
+    assert sorted(writes) == sorted([('PUT', 201), ('PUT', 204), ('DELETE', 204), ('PUT', 204), ('DELETE', 204)])

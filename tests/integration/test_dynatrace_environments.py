@@ -7,6 +7,7 @@ what each case costs.
 import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
+from tests.integration.races import delete_while_put_waits
 from tests.integration.runner import run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
@@ -129,3 +130,17 @@ def test_a_429_slows_every_worker_not_only_the_one_that_got_it(emulator):
     # next request instead of sending into the limit (each wait counted, none a retry).
     assert result['retries'] == 1
     assert result['waited_seconds'] >= 2 + 2 * 1.5, result['waited_seconds']
+
+
+def test_an_update_racing_another_jobs_delete_fails_that_item_and_leaves_nothing(emulator):
+    raced = emulator.create_environment('raced', tags=['old'])
+    kept = emulator.create_environment('kept', tags=['old'])
+    emulator.clear_requests()
+    other_job = delete_while_put_waits(emulator, raced, 'raced')
+    status, result = run_module('dynatrace_environments', emulator, update_existing=True,
+                                environments=[{'name': 'raced', 'tags': ['new']}, {'name': 'kept', 'tags': ['new']}])
+    other_job.join(30)
+    assert status == 'failed' and list(result['failures']) == ['raced']
+    assert 'was deleted while this task ran' in result['failures']['raced'] and raced in result['failures']['raced']
+    assert [(env['id'], env['tags']) for env in emulator.environments()] == [(kept, ['new'])]
+    assert result['created'] == {} and result['outcomes'][1]['changed'] is True

@@ -1,6 +1,6 @@
 """The README's install section works from the built tarball as written.
 
-The first console block of "## Install" runs line by line in a folder that holds the tarball, with a throwaway home
+The console block of "## Install" (in the README's first screen) runs line by line in a folder that holds the tarball, with a throwaway home
 folder (so `~/.ansible/collections` is this test's) and no ANSIBLE_COLLECTIONS_PATH; the pip line is left out
 (ansible-core and requests are installed where the tests run). Then a playbook finds the collection there.
 """
@@ -17,9 +17,12 @@ from tests.integration.runner import ANSIBLE_BIN, MODULE_PYTHON
 README = Path(__file__).resolve().parents[2] / 'README.md'
 
 
+def install_section():
+    return README.read_text(encoding='utf-8').split('\n## Install\n', 1)[1].split('\n## ', 1)[0]
+
+
 def install_blocks():
-    section = README.read_text(encoding='utf-8').split('\n## Install\n', 1)[1].split('\n## ', 1)[0]
-    return re.findall(r'^```console\n(.*?)^```$', section, re.M | re.S)
+    return re.findall(r'^```console\n(.*?)^```$', install_section(), re.M | re.S)
 
 
 def user_env(home):
@@ -29,7 +32,7 @@ def user_env(home):
 
 
 def test_the_tarball_installs_as_the_readme_says(collection_tarball, tmp_path, emulator):
-    release, checkout = install_blocks()
+    (release,) = install_blocks()
     home, cwd = tmp_path / 'home', tmp_path / 'download'
     home.mkdir()
     cwd.mkdir()
@@ -43,8 +46,8 @@ def test_the_tarball_installs_as_the_readme_says(collection_tarball, tmp_path, e
                                        text=True, timeout=120, check=False)
             assert completed.returncode == 0, (command, completed.stdout[-2000:], completed.stderr[-2000:])
     assert (home / '.ansible/collections/ansible_collections/clusterops/dynatrace/MANIFEST.json').is_file()
-    # The checkout block installs what `make build` writes.
-    assert '.tmp/build/%s' % collection_tarball.name in checkout
+    # From a checkout, the section installs what `make build` writes.
+    assert 'make build && ansible-galaxy collection install .tmp/build/%s' % collection_tarball.name in install_section()
 
     playbook = tmp_path / 'site.yml'
     playbook.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n'

@@ -232,3 +232,62 @@ def test_connection_from_module_defaults(emulator):
     run = run_without_env([block, REPORT_TASK])
     assert run.rc == 0, run
     assert report(run)['created'] == ['by-defaults']
+
+
+def test_rename_without_environment_id_is_refused_before_any_request_like_the_module(emulator):
+    emulator.create_environment('a')
+    emulator.clear_requests()
+    run = run_role(emulator, [{'name': 'a', 'rename': True}])
+    assert run.rc != 0
+    assert 'environments_list[0] (a): rename: true needs environment_id' in run.stdout
+    assert api_requests(emulator) == []
+
+
+def test_items_meeting_on_one_environment_are_refused_before_any_write_naming_both(emulator):
+    team = emulator.create_environment('team', tags=['old'])
+    emulator.clear_requests()
+    declared = [{'environment_id': team, 'tags': ['new'], 'update_existing': True}, {'name': 'other'},
+                {'name': 'team', 'state': 'absent'}]
+    run = run_role(emulator, declared)
+    assert run.rc != 0
+    assert 'environments_list[0] (%s) and environments_list[2] (team) both target environment %s' % (team, team) \
+        in run.stdout, run
+    assert [entry['method'] for entry in api_requests(emulator)] == ['GET']
+    assert [(env['name'], env['tags']) for env in emulator.environments()] == [('team', ['old'])]
+
+
+def test_a_rename_of_an_environment_another_item_declares_by_its_old_name_is_refused_before_any_write(emulator):
+    old = emulator.create_environment('old')
+    emulator.clear_requests()
+    run = run_role(emulator, [{'environment_id': old, 'name': 'new', 'rename': True, 'update_existing': True},
+                              {'name': 'old', 'tags': ['x'], 'update_existing': True}])
+    assert run.rc != 0
+    assert 'environments_list[0] (new) and environments_list[1] (old) both target environment %s' % old in run.stdout
+    assert [entry['method'] for entry in api_requests(emulator)] == ['GET']
+    assert [(env['name'], env['tags']) for env in emulator.environments()] == [('old', [])]
+
+
+NAMESAKES_REPORT = 'report the namesakes by id (test only: ids, names, and whether a secret came back)'
+
+
+def test_two_environments_of_one_name_are_both_in_the_facts_by_id(emulator, tmp_path):
+    paas = {'name': 'paas', 'scopes': ['InstallerDownload']}
+    declared = [{'environment_id': 'shared-1', 'name': 'shared', 'allow_duplicate_name': True, 'api_tokens': [paas]},
+                {'environment_id': 'shared-2', 'name': 'shared', 'allow_duplicate_name': True, 'api_tokens': [paas]}]
+    report_task = {'name': NAMESAKES_REPORT, 'ansible.builtin.debug': {'msg': {
+        'created': "{{ environments_created_by_id | dict2items | map(attribute='key') | sort }}",
+        'names': "{{ environments_created_by_id | dict2items | map(attribute='value.name') | list }}",
+        'by_name': "{{ environments_created | dict2items | map(attribute='key') | sort }}",
+        'tokens': "{{ environments_api_tokens_created_by_id | dict2items "
+                  "| selectattr('value.paas.token', 'match', '^dt0c01[.]') | map(attribute='key') | sort }}",
+        'handoff': "{{ environments_oneagent_handoff_by_id | dict2items "
+                   "| selectattr('value.oneagent_paas_token', 'match', '^dt0c01[.]') | map(attribute='key') | sort }}",
+    }}}
+    run = run_tasks([role_task(declared, environments_token_dir=str(tmp_path / 'tokens')), report_task],
+                    emulator=emulator)
+    assert run.rc == 0, run
+    shown = run.by_task(NAMESAKES_REPORT)[0]['msg']
+    assert shown['created'] == ['shared-1', 'shared-2'] and shown['names'] == ['shared', 'shared']
+    # Keyed by name, namesakes are told apart by their ids.
+    assert shown['by_name'] == ['shared (shared-1)', 'shared (shared-2)']
+    assert shown['tokens'] == ['shared-1', 'shared-2'] and shown['handoff'] == ['shared-1', 'shared-2']

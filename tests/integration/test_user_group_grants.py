@@ -47,7 +47,7 @@ def test_merge_keeps_everything_else_on_the_group(emulator, client):
     created = _api_groups.create_group(client, {'name': 'all-viewers', 'isClusterAdminGroup': False, 'isManageAccount': True,
                                                 'ldapGroupNames': ['cn=all'], 'accessRight': {'AGENT_INSTALL': [kept]}})
     apply_all(client, [added], {'all-viewers': ['VIEWER']})
-    group = _api_groups.get_group(client, created['id'])
+    (group,) = [group for group in emulator.groups() if group['id'] == created['id']]
     assert group['accessRight']['AGENT_INSTALL'] == [kept] and group['accessRight']['VIEWER'] == sorted([kept, added])
     assert group['ldapGroupNames'] == ['cn=all'] and group['isManageAccount'] is True
 

@@ -68,3 +68,14 @@ def test_the_role_deletes_or_renames_nothing_on_a_disagreement(emulator):
         assert "'doomed'" in message['renamed?'] and 'rename: true' in message['renamed?']
     assert [entry['method'] for entry in api_requests(emulator)] == ['GET', 'GET']  # the two listings
     assert names_by_id(emulator) == {keep: 'keep-me', doomed: 'doomed'}
+
+
+def test_the_role_refuses_a_rename_onto_a_name_another_environment_carries_like_the_module(emulator):
+    old, taken = api_create(emulator, 'old-name'), api_create(emulator, 'taken')
+    emulator.clear_requests()
+    run = run_role(emulator, [{'environment_id': old, 'name': 'taken', 'rename': True}], environments_update_existing=True)
+    assert run.rc != 0
+    (failed,) = [entry for entry in run.results if entry['task'] == FAIL_TASK]
+    assert 'cannot be renamed' in failed['result']['msg']['taken'] and taken in failed['result']['msg']['taken']
+    assert [entry['method'] for entry in api_requests(emulator)] == ['GET']
+    assert names_by_id(emulator) == {old: 'old-name', taken: 'taken'}

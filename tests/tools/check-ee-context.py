@@ -9,12 +9,16 @@ Fails unless:
   version against the package index, without installing anything);
 - ansible-core and the Python are the `newest` pair of tests/tools/matrix.txt, so the image runs a tested pair;
 - the context holds the collection tarball just built, byte for byte, and the galaxy requirements install it;
-- the collection installed from that tarball gives `requests` to ansible-builder's introspection.
+- the collection installed from that tarball gives `requests` to ansible-builder's introspection, pinned to a range
+  with a lower and an upper bound (the range the tests cover: requirements.txt);
+- `ansible-builder create` refuses when `make build` has not written the tarball (a context without the collection
+  would build an image without it).
 """
 
 import filecmp
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -100,9 +104,30 @@ def check_collection(context, tarball):
         completed = subprocess.run([str(BIN / 'ansible-builder'), 'introspect', target], check=True,
                                    capture_output=True, text=True, timeout=120)
     python = yaml.safe_load(completed.stdout.split('\n', 1)[1])['python']
-    if not any(line.split('#')[0].strip() == 'requests' for line in python):
-        fail('introspection of the installed collection does not give requests: %s' % python)
+    check_requests_range(python)
     return shipped[0].relative_to(context), python
+
+
+def check_requests_range(python):
+    """requests comes with a lower and an upper bound: an image built later gets a version the tests covered."""
+    lines = [line.split('#')[0].replace(' ', '') for line in python]
+    pinned = [line for line in lines if re.match(r'^requests(>=|==)\d', line) and (',<' in line or '==' in line)]
+    if not pinned:
+        fail('introspection gives no requests pinned to a tested range (requests>=X,<Y): %s' % python)
+
+
+def check_refuses_without_tarball(definition_path):
+    """ansible-builder create of the definition, in a copy of the checkout's layout without .tmp/build, must fail."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / 'execution-environment' / Path(definition_path).name
+        copy.parent.mkdir()
+        shutil.copy(definition_path, copy)
+        completed = subprocess.run([str(BIN / 'ansible-builder'), 'create', '-f', str(copy), '--context',
+                                    str(Path(scratch) / 'context')], capture_output=True, text=True, timeout=120,
+                                   check=False, cwd=scratch)
+    output = completed.stdout + completed.stderr
+    if completed.returncode == 0 or 'does not exist' not in output:
+        fail('ansible-builder create without the built tarball must refuse; it said: %s' % output.strip()[-300:])
 
 
 def main(definition_path, context, tarball):
@@ -115,6 +140,7 @@ def main(definition_path, context, tarball):
     installs = check_installs(refs, python)
     check_matrix(refs, python)
     shipped, introspected = check_collection(context, tarball)
+    check_refuses_without_tarball(definition_path)
     print('check-ee-context: %s, Python %s (%s), package manager %s' % (base, python, args['PYCMD'], args['PKGMGR']))
     print('check-ee-context: installs on Python %s: %s' % (python, '; '.join(installs)))
     print('check-ee-context: %s in the context; introspection: %s' % (shipped, '; '.join(introspected)))

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# make demo: install the built collection from its tarball into .tmp/demo/collections,
-# start the Dynatrace Managed API emulator on a free port, run playbooks/demo.yml
-# against it, run it again and fail unless the second run changed nothing.
-# The emulator is stopped on every exit path.
+# make demo: in a venv of the runtime only (.tmp/demo-venv from tests/requirements-demo.txt and
+# requirements.txt: ansible-core, requests, the emulator's web stack; not the development toolchain),
+# build the collection tarball, install it into .tmp/demo/collections, start the Dynatrace Managed API
+# emulator on a free port, run playbooks/demo.yml against it, run it again and fail unless the second
+# run changed nothing. The emulator is stopped on every exit path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-tarball=${1:?usage: demo.sh <collection tarball>}
 playbook=playbooks/demo.yml
-py=.venv/bin/python
+demo_venv=.tmp/demo-venv
+py=$demo_venv/bin/python
 demo=.tmp/demo
 
 if [[ ! -f $playbook ]]; then
@@ -15,8 +16,14 @@ if [[ ! -f $playbook ]]; then
     exit 1
 fi
 
+VENV_DIR=$demo_venv VENV_REQUIREMENTS="tests/requirements-demo.txt requirements.txt" bash tests/tools/venv.sh
+export PATH=$PWD/$demo_venv/bin:$PATH
+echo "demo: $(du -sm "$demo_venv" | cut -f1) MB of runtime in $demo_venv"
+
 rm -rf "$demo"
 mkdir -p "$demo/collections"
+ansible-galaxy collection build --force --output-path "$demo/build" . > /dev/null
+tarball=$(ls "$demo"/build/clusterops-dynatrace-*.tar.gz)
 # Use the installed collection, not the checkout's symlink tree.
 export ANSIBLE_COLLECTIONS_PATH=$PWD/$demo/collections
 ansible-galaxy collection install --offline --force -p "$demo/collections" "$tarball"

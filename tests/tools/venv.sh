@@ -4,13 +4,15 @@
 # The venv is created from scratch when missing and re-installed whenever
 # tests/requirements.txt or requirements.txt changes: a stamp file inside the
 # venv records the checksum of both files.
+# VENV_DIR and VENV_REQUIREMENTS (space-separated files) make another venv the same way: make demo's
+# runtime-only venv (tests/tools/demo.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PYTHON=${PYTHON:-python3}
-VENV=.venv
+VENV=${VENV_DIR:-.venv}
 STAMP=$VENV/.requirements.sha256
-REQS=(tests/requirements.txt requirements.txt)
+read -r -a REQS <<< "${VENV_REQUIREMENTS:-tests/requirements.txt requirements.txt}"
 
 want=$(cat "${REQS[@]}" | sha256sum | cut -d' ' -f1)
 
@@ -29,6 +31,6 @@ start=$SECONDS
 # pip's notes about missing local index folders are noise here; real errors still fail the step.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r tests/requirements.txt -r requirements.txt 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+    $(printf -- '-r %s ' "${REQS[@]}") 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 echo "$want" > "$STAMP"
 echo "venv: ready in $((SECONDS - start)) s"

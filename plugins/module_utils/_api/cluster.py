@@ -32,11 +32,9 @@ def _explain_tenant(exc, environment_id):
     if exc.status != 404:
         return exc
     if environment_id:
-        exc.message = 'environment %s: the cluster has no environment of that id (%s)' % (environment_id, exc.message)
-    else:
-        exc.message = ('the Environment API answered 404 (%s) at the URL as it is: a Managed cluster serves it only '
-                       'under /e/<environment-id>, so give environment_id' % exc.message)
-    return exc
+        return exc.reworded('environment %s: the cluster has no environment of that id (%s)' % (environment_id, exc.message))
+    return exc.reworded('the Environment API answered 404 (%s) at the URL as it is: a Managed cluster serves it only '
+                        'under /e/<environment-id>, so give environment_id' % exc.message)
 
 
 def _environment_get(client, environment_id, suffix, accept=None):

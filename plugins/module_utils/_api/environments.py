@@ -54,7 +54,7 @@ def info_flags(include_consumption=False, include_storage=False, uncached_consum
 def _explain_dps(exc, params):
     """A 422 to a request for consumption information means DPS licensing: say so, and what to do."""
     if exc.status == 422 and ('includeConsumptionInfo' in params or 'includeUncachedConsumptionInfo' in params):
-        exc.message = DPS_MESSAGE % exc.message
+        return exc.reworded(DPS_MESSAGE % exc.message)
     return exc
 
 
@@ -66,7 +66,7 @@ def _send_environment(client, method, path, params, body):
     except DynatraceError as exc:
         if exc.status == 400 and exc.violations:
             version = _api_cluster.product_version_or_none(client) if needs_cluster_version(exc.violations) else None
-            exc.message = explain_violations(exc.violations, version) + '.'
+            raise exc.reworded(explain_violations(exc.violations, version) + '.')
         raise
 
 

@@ -44,18 +44,6 @@ def list_groups(client):
     return [_check_group(group, 'GET', GROUPS_PATH) for group in answer]
 
 
-def get_group(client, group_id):
-    """GET /groups/{id}: the group, or None when the id does not exist (404)."""
-    path = group_path(group_id)
-    try:
-        answer = client.request('GET', path, scope=SCOPE_SERVICE_PROVIDER).body
-    except DynatraceError as exc:
-        if exc.status == 404:
-            return None
-        raise
-    return _check_group(answer, 'GET', path)
-
-
 def create_group(client, body):
     """POST /groups (the body without an id): the created group as answered, or None for an empty answer.
 
@@ -81,8 +69,8 @@ def update_group(client, body):
         answer = client.request('PUT', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
     except DynatraceError as exc:
         if exc.status == 406:
-            exc.message = ('group %s (%r) was deleted or renamed after it was read; run the task again (%s)'
-                           % (body.get('id'), body.get('name'), exc.message))
+            raise exc.reworded('group %s (%r) was deleted or renamed after it was read; run the task again (%s)'
+                               % (body.get('id'), body.get('name'), exc.message))
         raise
     return _check_group(answer, 'PUT', GROUPS_PATH) if answer is not None else None
 

@@ -7,7 +7,8 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-One listing of the environments plans every item (_bulk_plan); the items that need writes run as
+One listing of the environments plans every item (the planner of _model/environment_plan over an
+index of it; items that would meet on one environment stop the run before any write); the items that need writes run as
 jobs, at most `parallel` at a time (_bulk_executor), each with the steps dynatrace_environment and
 dynatrace_api_token use for one item; then the permissions are granted one item after the other
 from ONE listing of the groups (a group is read-modify-written as a whole, so two writers of one
@@ -33,10 +34,12 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
-    Index, drift_lines, environment_params, label, list_errors, pending_tokens, plan_item, read_flags, token_file,
+    environment_params, list_errors, pending_tokens, read_flags, token_file,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_change import converge, delete
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_create import create_telling_adoption
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import environment_plan as planner
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import drift_lines, label
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_apply import apply_step
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import redact
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
@@ -55,16 +58,25 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     if not items:
         return summary([])
     environments, dummy = api.list_environments(client, **read_flags(items))
-    index = Index(environments)
+    steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     run = Run(client, params, check_mode, warn, now_ms)
-    jobs = [partial(run.item, item, plan_item(environment_params(item, params['update_existing']), index))
-            for item in items]
+    jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     outcomes = run_jobs(jobs, params['parallel'])
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
     return summary(results)
+
+
+def plan_all(items, environments, update_existing, list_name='environments'):
+    """The Step of every item from the one listing; items that would meet on one environment stop the run here."""
+    sight = planner.IndexSight(environments)
+    steps = [planner.plan(environment_params(item, update_existing), sight) for item in items]
+    conflicts = planner.conflicting_items(items, steps, list_name)
+    if conflicts:
+        raise DynatraceError('items of %s conflict, so nothing was changed: %s' % (list_name, '; '.join(conflicts)))
+    return steps
 
 
 def _outcome_result(item, outcome):
@@ -74,7 +86,8 @@ def _outcome_result(item, outcome):
 
 
 def _message(error):
-    return str(error) if isinstance(error, DynatraceError) else '%s: %s' % (type(error).__name__, error)
+    """An item's failure as text; an unexpected error is redacted like a DynatraceError (its text may quote a token)."""
+    return str(error) if isinstance(error, DynatraceError) else redact('%s: %s' % (type(error).__name__, error))
 
 
 class Run:
@@ -93,7 +106,7 @@ class Run:
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
         params = environment_params(item, self.update_existing)
-        if item.get('api_tokens') and step.kind == 'create':
+        if item.get('api_tokens') and step.kind == planner.CREATE:
             params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
         result, adopted = self.environment(params, step)
         result = dict(result, name=label(item))
@@ -102,7 +115,7 @@ class Run:
             result['token_management_token'] = token
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
-        elif step.kind in ('create', 'existing') and item.get('api_tokens'):
+        elif step.kind in planner.KEEPS and item.get('api_tokens'):
             result['api_tokens'] = self.tokens(item, result['environment_id'], token)
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
@@ -112,16 +125,7 @@ class Run:
 
     def environment(self, params, step):
         """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""
-        if step.kind == 'refused':
-            raise DynatraceError(step.message)
-        if step.kind == 'create':
-            return create_telling_adoption(self.client, params, step.environment_id, self.check_mode, self.warn,
-                                           post_when_refused=not params.get('environment_id'))
-        if step.kind == 'existing':
-            return converge(self.client, step.environment, params, self.check_mode), False
-        if step.kind == 'delete':
-            return delete(self.client, step.environment, self.check_mode), False
-        return dict(changed=False, environment_id=step.environment_id, environment={}, drift={}), False
+        return apply_step(self.client, params, step, self.check_mode, self.warn)
 
     @staticmethod
     def adopted(item, environment_id):
@@ -204,20 +208,48 @@ PAAS_SCOPE = 'InstallerDownload'
 
 
 def summary(results):
-    """The module result: per item results in list order, and the views the role reads."""
-    failures = dict((r['name'], r['msg']) for r in results if r.get('failed'))
-    created = dict((r['name'], dict(id=r['environment_id'], environment_url=r.get('environment_url'),
-                                    token_management_token=r.get('token_management_token')))
-                   for r in results if _is_creation(r))
-    tokens = dict((r['name'], dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
-                                   for t in _new_tokens(r)))
-                  for r in results if _new_tokens(r))
-    diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', r['name']),
-                  after_header=r['diff'].get('after_header', r['name'])) for r in results if r.get('diff')]
-    drift = dict((r['name'], r['drift']) for r in results if r.get('drift'))
-    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures, created=created,
-                api_tokens_created=tokens, drift=drift, drift_diff=drift_lines(drift), diff=diffs,
-                oneagent_handoff=dict((r['name'], handoff(r)) for r in results if r.get('paas_token_file')))
+    """The module result: per item results in list order, and the views the role reads.
+
+    The views keyed by name use each item's label: its name, or `name (id)` when two items of the list share the name
+    (allow_duplicate_name), so no namesake is lost; the `*_by_id` views are keyed by environment id.
+    """
+    labels = _labels(results)
+    failures = dict((labels[n], r['msg']) for n, r in enumerate(results) if r.get('failed'))
+    created = [(labels[n], r, dict(id=r['environment_id'], environment_url=r.get('environment_url'),
+                                   token_management_token=r.get('token_management_token')))
+               for n, r in enumerate(results) if _is_creation(r)]
+    tokens = [(labels[n], r, _token_view(r)) for n, r in enumerate(results) if _new_tokens(r)]
+    diffs = [dict(r['diff'], before_header=r['diff'].get('before_header', labels[n]),
+                  after_header=r['diff'].get('after_header', labels[n])) for n, r in enumerate(results) if r.get('diff')]
+    drift = [(labels[n], r, r['drift']) for n, r in enumerate(results) if r.get('drift')]
+    handoffs = [(labels[n], r, handoff(r)) for n, r in enumerate(results) if r.get('paas_token_file')]
+    return dict(changed=any(r.get('changed') for r in results), outcomes=results, failures=failures,
+                created=_by_label(created), created_by_id=_by_id(created, named=True),
+                api_tokens_created=_by_label(tokens), api_tokens_created_by_id=_by_id(tokens),
+                drift=_by_label(drift), drift_by_id=_by_id(drift), drift_diff=drift_lines(_by_label(drift)), diff=diffs,
+                oneagent_handoff=_by_label(handoffs), oneagent_handoff_by_id=_by_id(handoffs, named=True))
+
+
+def _labels(results):
+    """Each result's name, or `name (id)` when several results of the list carry that name."""
+    names = [r['name'] for r in results]
+    return [('%s (%s)' % (r['name'], r.get('environment_id')) if names.count(r['name']) > 1 and r.get('environment_id')
+             else r['name']) for r in results]
+
+
+def _by_label(entries):
+    return dict((label_, value) for label_, dummy, value in entries)
+
+
+def _by_id(entries, named=False):
+    """The entries by environment id; `named`: each value also carries the environment's `name`."""
+    return dict((result['environment_id'], dict(value, name=result['name']) if named else value)
+                for dummy, result, value in entries)
+
+
+def _token_view(result):
+    return dict((t['name'], dict(id=t['id'], token=t['token'], file=t['file'], scopes=t['scopes']))
+                for t in _new_tokens(result))
 
 
 def handoff(result):

@@ -55,15 +55,13 @@ def client_from_module(module, token_option='api_token', **client_options):
     except ImportError:
         module.fail_json(msg=missing_required_lib('requests'), exception=traceback.format_exc())
     params = module.params
-    if params['timeout'] <= 0:
-        module.fail_json(msg='timeout must be greater than 0 seconds, got %s' % params['timeout'])
     if params['retries'] < 0:
         module.fail_json(msg='retries must be 0 or more, got %s' % params['retries'])
     options = dict(validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
                    retries=params['retries'], warn=module.warn, ansible_version=_ansible_version())
     options.update(client_options)
     try:
-        return DynatraceClient(params['url'], params[token_option], **options)
+        return DynatraceClient(params['url'], params[token_option], token_option=token_option, **options)
     except ConnectionOptionError as exc:
         module.fail_json(msg=str(exc))
 
@@ -87,5 +85,8 @@ def run(module, logic, input_errors=None, token_option='api_token'):
         result = logic(client)
     except DynatraceError as exc:
         module.fail_json(msg=str(exc), **dict(exc.to_result(), **request_stats(client)))
+    except ConnectionOptionError as exc:
+        # A second token (the environment's) is checked when its client is made, inside the logic; nothing was sent.
+        module.fail_json(msg=str(exc), **request_stats(client))
     result.update(request_stats(client))
     module.exit_json(**result)

@@ -8,19 +8,14 @@ INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection
 signatures and behaviour may change in any release without notice.
 
 Pure model (no client, no request). Every item is checked before any request (input rules of
-dynatrace_environment, dynatrace_api_token and the merge mode of dynatrace_user_group); then each
-item gets one step from the one listing of the cluster's environments: what the module's own
-lookup would find, refused in the words of _environment_identity when it would touch the wrong
-environment or make a second one of a name.
+dynatrace_environment, dynatrace_api_token and the merge mode of dynatrace_user_group); each item's
+step is then decided by the one planner (_model/environment_plan) over an index of the one listing.
 """
 
-import json
 import re
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import desired_view, validate_options
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import (
-    ambiguous_name, creation_id, id_name_mismatch, name_taken, rename_taken, renamed,
-)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import item_errors, label
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
     validate_options as token_option_errors,
 )
@@ -28,10 +23,6 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_g
 
 # A token's name as part of a file name: anything but letters, digits, dot, dash and underscore becomes '_'.
 _UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
-
-
-def label(item):
-    return item.get('name') or item.get('environment_id') or '?'
 
 
 def token_file(environment_id, token_name):
@@ -68,9 +59,9 @@ def _item_errors(index, item, now_ms, list_name):
     where = '%s[%d] (%s)' % (list_name, index, label(item))
     if not item.get('name') and not item.get('environment_id'):
         return ['%s needs name or environment_id' % where]
-    if item.get('allow_duplicate_name') and not item.get('environment_id'):
-        return ['%s: allow_duplicate_name: true needs environment_id (the id of the second environment of the name)'
-                % where]
+    errors = ['%s: %s' % (where, error) for error in item_errors(item)]
+    if errors:
+        return errors
     errors = ['%s: %s' % (where, error) for error in validate_options(item)]
     errors.extend(_token_errors(where, item, now_ms))
     if item.get('permissions') is not None:
@@ -80,6 +71,11 @@ def _item_errors(index, item, now_ms, list_name):
     return errors
 
 
+def _namesakes_allowed(item):
+    """An item that may share its name: it has its own id and says so (allow_duplicate_name)."""
+    return bool(item.get('environment_id') and item.get('allow_duplicate_name'))
+
+
 def list_errors(items, now_ms, list_name='environments'):
     """Every input error of the list, each naming its item (as `list_name`[index]); duplicates by name or id included."""
     errors, seen = [], {}
@@ -87,8 +83,11 @@ def list_errors(items, now_ms, list_name='environments'):
         errors.extend(_item_errors(index, item, now_ms, list_name))
         for key in ('name', 'environment_id'):
             value = item.get(key)
-            if value is None or (key == 'name' and item.get('allow_duplicate_name')):
-                continue  # items that allow a shared name keep apart by their ids
+            if value is None:
+                continue
+            if key == 'name' and (key, value) in seen and _namesakes_allowed(item) \
+                    and _namesakes_allowed(items[seen[(key, value)]]):
+                continue  # two items that both allow a shared name keep apart by their ids
             if (key, value) in seen:
                 errors.append('%s[%d] and %s[%d] both declare %s %r'
                               % (list_name, seen[(key, value)], list_name, index, key, value))
@@ -106,67 +105,6 @@ def read_flags(items):
     return dict(include_consumption='quotas' in sections, include_storage='storage' in sections)
 
 
-class Index:
-    """The environments (API shape) of the one listing, by id and by exact name."""
-
-    def __init__(self, environments):
-        self.by_id = dict((env['id'], env) for env in environments)
-        self.by_name = {}
-        for env in environments:
-            self.by_name.setdefault(env.get('name'), []).append(env)
-
-
-class Step:
-    """What an item needs: kind is create, existing, delete, absent or refused (message says why)."""
-
-    def __init__(self, kind, environment=None, environment_id=None, message=None):
-        self.kind = kind
-        self.environment = environment
-        self.environment_id = environment_id or (environment or {}).get('id')
-        self.message = message
-
-
-def plan_item(params, index):
-    """The Step of one item (environment options with state and update_existing filled in)."""
-    name, environment_id = params.get('name'), params.get('environment_id')
-    absent = params['state'] == 'absent'
-    if environment_id:
-        environment = index.by_id.get(environment_id)
-        if environment is not None:
-            return _existing_by_id(params, environment, index)
-        if absent:
-            return Step('absent', environment_id=environment_id)
-        if not name:
-            return Step('refused', message='environment %s does not exist; name is required to create it'
-                        % environment_id)
-        holders = index.by_name.get(name)
-        if holders and not params.get('allow_duplicate_name'):
-            return Step('refused', message=name_taken(environment_id, name, holders))
-        return Step('create', environment_id=environment_id)
-    matches = index.by_name.get(name, [])
-    if len(matches) > 1:
-        return Step('refused', message=ambiguous_name(name, matches))
-    if matches:
-        return Step('delete' if absent else 'existing', environment=matches[0])
-    if absent:
-        return Step('absent')
-    created = index.by_id.get(creation_id(name))
-    if created is not None:
-        return Step('refused', message=renamed(name, created))
-    return Step('create', environment_id=creation_id(name))
-
-
-def _existing_by_id(params, environment, index):
-    name, absent = params.get('name'), params['state'] == 'absent'
-    if name is not None and environment.get('name') != name:
-        if absent or not params.get('rename'):
-            return Step('refused', message=id_name_mismatch(params['environment_id'], name, environment, absent))
-        holders = [other for other in index.by_name.get(name, []) if other['id'] != environment['id']]
-        if holders and params['update_existing']:
-            return Step('refused', message=rename_taken(environment['id'], name, holders))
-    return Step('delete' if absent else 'existing', environment=environment)
-
-
 def pending_tokens(item, environment_id, recorded_files, verify):
     """The declared API tokens this run must look at: those not recorded in the token folder (all when verify)."""
     tokens = item.get('api_tokens') or []
@@ -174,14 +112,3 @@ def pending_tokens(item, environment_id, recorded_files, verify):
         return list(tokens)
     recorded = set(recorded_files or ())
     return [token for token in tokens if token_file(environment_id, token['name']) not in recorded]
-
-
-def drift_lines(drift):
-    """The drift of every item as the lines of a diff (Ansible prints the diff of changed tasks only)."""
-    lines = []
-    for name in sorted(drift):
-        lines += ['--- %s (current; update_existing is false, nothing changed)' % name, '+++ %s (as declared)' % name]
-        for path in sorted(drift[name]):
-            lines += ['-%s: %s' % (path, json.dumps(drift[name][path]['current'], sort_keys=True)),
-                      '+%s: %s' % (path, json.dumps(drift[name][path]['desired'], sort_keys=True))]
-    return lines

@@ -15,6 +15,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import e
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
     api_to_options, apply_desired, current_view, desired_view, differences, retention_order_errors, update_body,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import drift_headers
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
 
 
@@ -31,16 +32,18 @@ def converge(client, environment, params, check_mode=False):
         return result
     before, after = changed_fields(changes, 'current'), changed_fields(changes, 'desired')
     if not params['update_existing']:
-        result.update(drift=changes, diff=dict(before=before, after=after,
-                                               before_header='%s (current; update_existing is false, nothing changed)'
-                                               % current['name'], after_header='%s (as declared)' % current['name']))
+        headers = drift_headers(current['name'])
+        result.update(drift=changes, diff=dict(before=before, after=after, before_header=headers[0],
+                                               after_header=headers[1]))
         return result
     target = apply_desired(current, params)
     order_errors = retention_order_errors(target.get('storage'))
     if order_errors:
         raise DynatraceError('; '.join(order_errors))
     if not check_mode:
-        api.put_environment(client, environment['id'], update_body(environment, params, changes))
+        created, dummy = api.put_environment(client, environment['id'], update_body(environment, params, changes))
+        if created:
+            raise _gone(client, environment, 'updated')
     result.update(changed=True, environment=target, diff=dict(before=before, after=after))
     return result
 
@@ -52,11 +55,31 @@ def delete(client, environment, check_mode=False):
     if check_mode:
         return result
     if environment.get('state', 'ENABLED') != 'DISABLED':
-        api.put_environment(client, environment['id'], dict(name=environment['name'], state='DISABLED',
-                                                            trial=bool(environment.get('trial')),
-                                                            tags=list(environment.get('tags') or [])))
+        created, dummy = api.put_environment(client, environment['id'], _disabled(environment))
+        if created:  # deleted since it was read: the disabling PUT re-created it, and the DELETE removes it again
+            api.delete_environment(client, environment['id'])
+            return dict(result, changed=False, diff=dict(before={}, after={}))
     api.delete_environment(client, environment['id'])
     return result
+
+
+def _disabled(environment):
+    return dict(name=environment['name'], state='DISABLED', trial=bool(environment.get('trial')),
+                tags=list(environment.get('tags') or []))
+
+
+def _gone(client, environment, verb):
+    """An update whose PUT created the environment (201): another job deleted it since it was read.
+
+    The PUT is an upsert, so it re-created the environment, empty: that one is disabled and deleted again, so the
+    update leaves nothing behind, and the task fails saying the environment is gone.
+    """
+    api.put_environment(client, environment['id'], _disabled(environment))
+    api.delete_environment(client, environment['id'])
+    return DynatraceError('environment %s (%r) was deleted while this task ran (after it was read, before it was %s). '
+                          'The update request re-created it (the API creates what it does not find), so that copy was '
+                          'deleted again: nothing was %s and nothing is left. Declare it again to create it anew.'
+                          % (environment['id'], environment.get('name'), verb, verb))
 
 
 def changed_fields(changes, side):

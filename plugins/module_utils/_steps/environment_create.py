@@ -73,10 +73,9 @@ def create_telling_adoption(client, params, environment_id, check_mode=False, wa
         created, token = api.create_environment_with_id(client, environment_id, body, params['create_token'])
     except api.IdRefusedError as refused:
         if not post_when_refused:
-            refused.message = ('the cluster refuses to create an environment with id %s (%s); an id of a deleted '
-                               'environment may not be reusable: choose another environment_id'
-                               % (environment_id, refused.message))
-            raise
+            raise refused.reworded('the cluster refuses to create an environment with id %s (%s); an id of a deleted '
+                                   'environment may not be reusable: choose another environment_id'
+                                   % (environment_id, refused.message))
         warn('The cluster refused to create environment %r under id %s (%s), so it was created with a POST and '
              'an id the cluster chose. Such a create is not idempotent: a concurrent run creating the same name '
              'at the same moment could make a second one.' % (params['name'], environment_id, refused.message))
@@ -99,9 +98,8 @@ def _unknown_outcome(exc, environment_id):
     """A creating PUT that got no answer at all (or a gateway's): it may have been acted on; say that a rerun is safe."""
     if exc.status is not None and exc.status not in (502, 504):
         return exc
-    exc.message = ('%s. The environment may or may not have been created; running the task again is safe: it '
-                   'finds environment %s if it exists and creates no second one' % (exc.message, environment_id))
-    return exc
+    return exc.reworded('%s. The environment may or may not have been created; running the task again is safe: it '
+                        'finds environment %s if it exists and creates no second one' % (exc.message, environment_id))
 
 
 def post_without_duplicates(client, params, body, warn, attempts=2):

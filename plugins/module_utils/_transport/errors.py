@@ -47,6 +47,16 @@ class DynatraceError(Exception):
         self.violations = [(redact(where), redact(what)) for where, what in violations or []]
         self.attempts = attempts
 
+    def reworded(self, message):
+        """This error with `message` instead of its own, its status, request, violations and attempts kept.
+
+        The one way a layer adds context to an error it passes on (build `message` from `self.message`); the new text
+        is redacted like the first. Returns the error, for `raise exc.reworded(...)`.
+        """
+        self.message = redact(message)
+        self.args = (self.message,)
+        return self
+
     def __str__(self):
         where = ' '.join(part for part in (self.method, self.path) if part)
         text = self.message

@@ -19,10 +19,15 @@ import random
 import threading
 import time
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.diagnose import (
+    answered_in_plain_http, closed_without_answer, host_and_port, name_does_not_resolve, plain_http_to_tls_port,
+    speaks_tls,
+)
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
     summarize_non_json,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import timeout_error, token_error
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import (  # noqa: F401 (re-exported)
     MAX_SINGLE_WAIT_SECONDS, MAX_TOTAL_WAIT_SECONDS, RateGate, backoff_delay, is_retryable, server_requested_wait,
 )
@@ -70,14 +75,17 @@ class DynatraceClient:
     """
 
     def __init__(self, url, api_token, validate_certs=True, ca_path=None, timeout=30, retries=5,
-                 warn=None, sleep=time.sleep, rand=random.random, ansible_version='unknown'):
+                 warn=None, sleep=time.sleep, rand=random.random, ansible_version='unknown', token_option='api_token'):
         import requests  # imported here so that a module's start-up does not pay for it twice
 
         self._requests = requests
         self.base_url, self.url_environment_id = normalize_url(url)
         if not api_token or not str(api_token).strip():
-            raise ConnectionOptionError('api_token must not be empty: give a Dynatrace API token (dt0c01....)')
+            raise ConnectionOptionError('%s must not be empty: give a Dynatrace API token (dt0c01....)' % token_option)
         self._token = str(api_token).strip()
+        for problem in (token_error(self._token, token_option), timeout_error(timeout)):
+            if problem:
+                raise ConnectionOptionError(problem)
         secret = self._token.rsplit('.', 1)[-1]
         # The whole token, and its secret part alone (an echo may split it); a short value would redact common words.
         self._secrets = tuple(value for value in (self._token, secret) if len(value) >= 8)
@@ -89,6 +97,7 @@ class DynatraceClient:
         self.retry_count = 0
         self.waited_seconds = 0.0
         self.gate = RateGate()
+        self._speaks_tls = None  # asked once, when an http:// connection closes without an answer
         self._thread = threading.local()  # per worker thread: up to when it slept for the gate itself
         self.session = requests.Session()
         self.session.headers.update({
@@ -108,7 +117,7 @@ class DynatraceClient:
             self._warn('url uses plain http:// to a host that is not loopback: the API token travels unencrypted. '
                        'Use https://.')
 
-    def with_token(self, api_token):
+    def with_token(self, api_token, token_option='token_management_token'):
         """A client to the same cluster with the same TLS, timeout and retry settings and another token.
 
         For calls under /e/{id}/... that need an environment token. The warnings about the connection were given
@@ -117,7 +126,7 @@ class DynatraceClient:
         verify = self.session.verify
         sibling = DynatraceClient(self.base_url, api_token, validate_certs=verify is not False,
                                   ca_path=verify if isinstance(verify, str) else None, timeout=self.timeout,
-                                  retries=self.retries, sleep=self._sleep, rand=self._rand)
+                                  retries=self.retries, sleep=self._sleep, rand=self._rand, token_option=token_option)
         sibling.session.headers['User-Agent'] = self.session.headers['User-Agent']
         sibling.gate = self.gate  # one server, one limit: a 429 in an environment slows the cluster calls too
         sibling._warn = self._warn  # pylint: disable=protected-access
@@ -169,15 +178,30 @@ class DynatraceClient:
                                             timeout=self.timeout, verify=self.session.verify)
             text = response.text  # reads the whole body: a connection drop mid-body surfaces here
         except exceptions.SSLError as exc:
-            return _Outcome(error=exc, kind='tls')
+            return _Outcome(error=exc, kind='plain_http_server' if answered_in_plain_http(exc) else 'tls')
         except exceptions.ConnectTimeout as exc:
             return _Outcome(error=exc, kind='not_sent')
         except exceptions.ConnectionError as exc:
-            refused = 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc)
-            return _Outcome(error=exc, kind='not_sent' if refused else 'lost')
+            return _Outcome(error=exc, kind=self._connection_error_kind(exc))
         except (exceptions.Timeout, exceptions.ChunkedEncodingError) as exc:
             return _Outcome(error=exc, kind='lost')
         return _Outcome(response=response, text=text)
+
+    def _connection_error_kind(self, exc):
+        if name_does_not_resolve(exc):
+            return 'unresolved'
+        if 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc):
+            return 'not_sent'
+        if self.base_url.startswith('http://') and closed_without_answer(exc) and self._is_tls_server():
+            return 'tls_server'
+        return 'lost'
+
+    def _is_tls_server(self):
+        """Whether the http:// server speaks TLS instead: asked with one handshake (no request, no token), once."""
+        if self._speaks_tls is None:
+            host, port = host_and_port(self.base_url)
+            self._speaks_tls = speaks_tls(host, port, min(self.timeout, 5.0))
+        return self._speaks_tls
 
     def _next_wait(self, outcome, attempt):
         wait = None
@@ -222,6 +246,9 @@ class DynatraceClient:
 
     def _connection_failure(self, outcome, method, path, attempts):
         reason = self.redact(describe_connection_error(outcome.error))
+        if outcome.kind in ('plain_http_server', 'tls_server', 'unresolved'):
+            return DynatraceError(self._wrong_address_message(outcome.kind, reason), method=method, path=path,
+                                  attempts=attempts)
         if outcome.kind == 'tls':
             return DynatraceError('TLS certificate verification failed for %s (%s). Set ca_path to the CA bundle that '
                                   'signed the cluster certificate, or validate_certs: false (not recommended).'
@@ -233,10 +260,25 @@ class DynatraceClient:
         return DynatraceError('cannot reach %s: %s' % (self.base_url, reason), method=method, path=path,
                               attempts=attempts)
 
+    def _wrong_address_message(self, kind, reason):
+        """The message of a failure no retry can change, naming url and what to change in it."""
+        host, port = host_and_port(self.base_url)
+        if kind == 'plain_http_server':
+            return ('url is https:// but the server at %s:%s answered in plain HTTP, not TLS (%s): this is the wrong '
+                    'scheme or port, not a certificate problem. Use the HTTPS address of the cluster (http:// only '
+                    'for a local test server such as the emulator)' % (host, port, reason))
+        if kind == 'tls_server':
+            return ('url is http:// but the server at %s:%s speaks HTTPS (TLS) and refused the plain-HTTP request '
+                    '(%s): use https://%s' % (host, port, reason, self.base_url[len('http://'):]))
+        return ('cannot resolve the host name %s of url (%s): check the name in url and the DNS of the machine that '
+                'runs the module; not retried' % (host, reason))
+
     def _http_failure(self, response, text, method, path, attempts, scope):
         status = response.status_code
         # Redact before parsing: the summary of a body is cut short, and a cut through a token would hide it.
         message, violations = parse_error_body(status, response.headers.get('Content-Type'), self.redact(text))
+        if status == 400 and self.base_url.startswith('http://') and plain_http_to_tls_port(text):
+            message = self._wrong_address_message('tls_server', message)
         if status in (401, 403) and scope:
             message += (' The API token needs the scope %s%s.'
                         % (scope, ' (a cluster token from the Cluster Management Console)' if scope == SCOPE_SERVICE_PROVIDER else ''))

@@ -19,6 +19,9 @@ import time
 RETRYABLE_STATUSES = frozenset((429, 502, 503, 504, 556))
 # Statuses that mean the server did not act on the request at all, so even a POST may be sent again.
 NOT_PROCESSED_STATUSES = frozenset((429, 503, 556))
+# Connection failures that a retry cannot change: a certificate problem, the wrong scheme either way (https:// to a
+# plain-HTTP server, http:// to a TLS server), a host name that does not exist.
+NOT_RETRIED_FAILURES = frozenset(('tls', 'plain_http_server', 'tls_server', 'unresolved'))
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 30.0
 # One wait never exceeds this, whatever the server asks; all waits of one call add up to at most
@@ -90,13 +93,14 @@ def backoff_delay(attempt, rand=random.random):
 def is_retryable(method, status=None, failure=None):
     """True when an attempt may be sent again: its answer `status`, or its connection `failure` kind.
 
-    failure: 'not_sent' (the server never saw the request), 'lost' (sent, no answer), 'tls'.
+    failure: 'not_sent' (the server never saw the request), 'lost' (sent, no answer), or one of
+    NOT_RETRIED_FAILURES.
     GET, PUT and DELETE are repeated on transient statuses and connection failures; a POST only
     when the server certainly did not act on it.
     """
     if status is not None:
         return status in (NOT_PROCESSED_STATUSES if method == 'POST' else RETRYABLE_STATUSES)
-    if failure == 'tls':
+    if failure in NOT_RETRIED_FAILURES:
         return False
     if method == 'POST':
         return failure == 'not_sent'

@@ -36,6 +36,7 @@ def normalize_url(url):
                                     'authenticates with api_token only')
     if not netloc or netloc.startswith(':'):
         raise ConnectionOptionError('url must name a host after %s://' % scheme)
+    _check_port(netloc)
     segments = [segment for segment in path.split('/') if segment]
     environment_id = None
     for index, segment in enumerate(segments):
@@ -48,6 +49,17 @@ def normalize_url(url):
             break
     prefix = '/' + '/'.join(segments) if segments else ''
     return '%s://%s%s' % (scheme, netloc, prefix), environment_id
+
+
+def _check_port(netloc):
+    """Refuse a port that is not a number from 1 to 65535 (the library would say only "Failed to parse")."""
+    port = netloc.rsplit(']', 1)[1] if netloc.startswith('[') else netloc
+    if ':' not in port:
+        return
+    port = port.split(':', 1)[1]
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConnectionOptionError("url has the port '%s': a port is a number from 1 to 65535 (or none, for the "
+                                    "scheme's default)" % port[:20])
 
 
 def is_loopback_host(base_url):

@@ -62,7 +62,7 @@ def token_clients(client, params):
     if primary_token_option(params) == 'environment_api_token':
         return None, client
     environment_token = params.get('environment_api_token')
-    return client, client.with_token(environment_token) if environment_token else None
+    return client, client.with_token(environment_token, 'environment_api_token') if environment_token else None
 
 
 VERSION_PATTERN = re.compile(r'^\s*(\d+)\.(\d+)(?:\.(\d+))?(?:[.-](.+?))?\s*$')
@@ -97,7 +97,7 @@ def _with_token_option(option, hint, call, *args):
     except DynatraceError as exc:
         if exc.status in (401, 403):
             refused = 'was not accepted' if exc.status == 401 else 'lacks a scope'
-            exc.message = '%s %s. %s Server message: %s' % (option, refused, hint, exc.message)
+            raise exc.reworded('%s %s. %s Server message: %s' % (option, refused, hint, exc.message))
         raise
 
 

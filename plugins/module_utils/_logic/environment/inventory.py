@@ -20,6 +20,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.filter
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceClient, DynatraceError, normalize_url,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import timeout_error
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.inventory_hosts import (
     HOSTNAME_SOURCES, filter_errors, filter_params,
 )
@@ -48,8 +49,8 @@ def settings_errors(settings):
     if settings.get('hostname_source') not in HOSTNAME_SOURCES:
         errors.append('hostname_source must be one of %s, got %r'
                       % (', '.join(HOSTNAME_SOURCES), settings.get('hostname_source')))
-    if settings.get('timeout') is not None and settings['timeout'] <= 0:
-        errors.append('timeout must be greater than 0 seconds, got %s' % settings['timeout'])
+    if settings.get('timeout') is not None and timeout_error(settings['timeout']):
+        errors.append(timeout_error(settings['timeout']))
     if settings.get('retries') is not None and settings['retries'] < 0:
         errors.append('retries must be 0 or more, got %s' % settings['retries'])
     errors.extend(filter_errors(settings.get('filters')))

@@ -139,9 +139,25 @@ def test_state_absent():
     assert names(plan['change']) == ['here'] and plan['create'] == [] and plan['unchanged'] == ['gone']
 
 
-def test_ambiguous_name_is_left_to_the_module():
+def test_ambiguous_name_gets_the_modules_refusal():
     plan = environments_plan([{'name': 'dup'}], [existing('dup', 'one'), existing('dup', 'two')])
-    assert names(plan['change']) == ['dup']
+    assert plan['apply'] == [] and 'matches 2 environments (ids: one, two)' in plan['conflicts']['dup']
+
+
+def test_a_rename_onto_a_name_another_environment_holds_is_refused_like_the_modules_do():
+    listing = [existing('old', 'e1'), existing('new', 'e2')]
+    plan = environments_plan([{'environment_id': 'e1', 'name': 'new', 'rename': True}], listing, True)
+    assert plan['apply'] == [] and 'cannot be renamed' in plan['conflicts']['new']
+
+
+def test_rename_without_environment_id_is_refused_like_the_modules_do():
+    with pytest.raises(AnsibleFilterError, match='rename: true needs environment_id'):
+        environments_plan([{'name': 'a', 'rename': True}], [existing('a')])
+
+
+def test_items_meeting_on_one_environment_are_refused_naming_both():
+    with pytest.raises(AnsibleFilterError, match=r'environments_list\[0\] \(e1\) and environments_list\[1\] \(a\) both'):
+        environments_plan([{'environment_id': 'e1'}, {'name': 'a', 'state': 'absent'}], [existing('a', 'e1')])
 
 
 @pytest.mark.parametrize('declared, message', [

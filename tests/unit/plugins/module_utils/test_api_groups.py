@@ -37,20 +37,6 @@ def test_an_odd_group_list_fails_clearly(body, words):
         api.list_groups(client)
 
 
-def test_get_group_quotes_the_id_and_404_is_none():
-    client, dummy, dummy2 = make_client([ok(json.dumps(GROUP)), error(404, 'Group x/y not found.')])
-    assert api.get_group(client, 'g1') == GROUP
-    assert api.get_group(client, 'x/y') is None
-    assert client.session.calls[1]['url'].endswith('/groups/x%2Fy')
-
-
-def test_get_group_other_errors_raise():
-    client, dummy, dummy2 = make_client([error(400, 'No ID information received')])
-    with pytest.raises(DynatraceError) as caught:
-        api.get_group(client, 'g1')
-    assert caught.value.status == 400
-
-
 def test_create_posts_the_body_and_406_means_the_name_is_taken():
     client, dummy, dummy2 = make_client([ok(json.dumps(GROUP)), error(406, 'Not acceptable. Group already exists')])
     assert api.create_group(client, {'name': 'team', 'isClusterAdminGroup': False}) == GROUP

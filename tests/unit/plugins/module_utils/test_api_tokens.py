@@ -54,13 +54,6 @@ def test_delete_is_false_on_404_and_update_sends_only_what_changes():
     assert client.session.calls[2]['url'].endswith('/api/cluster/v2/tokens/dt0c01.M')
 
 
-def test_lookup_is_none_for_an_unknown_token():
-    client, dummy, dummy2 = make_client([FakeResponse(404, ''), ok('{"id": "dt0c01.A", "name": "a"}')])
-    assert api.lookup_api_token(client, 'e1', CREATED) is None
-    assert api.lookup_api_token(client, 'e1', CREATED)['name'] == 'a'
-    assert client.session.calls[0]['json'] == {'token': CREATED}
-
-
 def test_mint_returns_the_token_and_the_id_of_the_location_header():
     client, dummy, dummy2 = make_client([ok(json.dumps({'token': CREATED}), 201, {'Location': 'dt0c01.LOC'}),
                                          ok(json.dumps({'token': CREATED}), 201)])

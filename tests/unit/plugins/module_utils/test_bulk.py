@@ -1,5 +1,6 @@
-"""Unit tests of the bulk pieces: the plan of a list (_bulk_plan), the executor (_bulk_executor), the rate gate.
+"""Unit tests of the bulk pieces: the checks of a list (_model/bulk_plan), the executor, the rate gate.
 
+The planner of each item is tested in test_environment_plan.py.
 The same paths run over real HTTP against the emulator in tests/integration/test_dynatrace_environments.py.
 """
 
@@ -10,44 +11,12 @@ import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import parallel_errors, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
-    Index, environment_params, list_errors, pending_tokens, plan_item, read_flags, token_file,
+    environment_params, list_errors, pending_tokens, read_flags, token_file,
 )
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_identity import creation_id
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import RateGate
 from tests.unit.plugins.module_utils.fake_http import FakeResponse, make_client, ok
 
 NOW_MS = 1_700_000_000_000
-
-
-def step(item, environments, update_existing=False):
-    return plan_item(environment_params(item, update_existing), Index(environments))
-
-
-# ---------------------------------------------------------------------------------------------
-# The plan
-
-def test_a_missing_name_is_created_under_its_creation_id():
-    planned = step({'name': 'new'}, [{'id': 'other', 'name': 'other'}])
-    assert (planned.kind, planned.environment_id) == ('create', creation_id('new'))
-
-
-def test_an_existing_name_is_compared_and_an_absent_one_deleted():
-    env = {'id': 'e1', 'name': 'team'}
-    assert step({'name': 'team'}, [env]).environment is env
-    assert step({'name': 'team', 'state': 'absent'}, [env]).kind == 'delete'
-    assert step({'name': 'gone', 'state': 'absent'}, [env]).kind == 'absent'
-
-
-@pytest.mark.parametrize('item, environments, words', [
-    ({'name': 'twice'}, [{'id': 'a', 'name': 'twice'}, {'id': 'b', 'name': 'twice'}], 'matches 2 environments'),
-    ({'name': 'x', 'environment_id': 'e1'}, [{'id': 'e1', 'name': 'y'}], 'do not agree'),
-    ({'name': 'taken', 'environment_id': 'new-id'}, [{'id': 'e1', 'name': 'taken'}], 'second environment'),
-    ({'name': 'renamed'}, [{'id': creation_id('renamed'), 'name': 'other'}], 'it was renamed'),
-    ({'environment_id': 'nope'}, [], 'name is required'),
-])
-def test_what_would_touch_the_wrong_environment_or_duplicate_a_name_is_refused(item, environments, words):
-    planned = step(item, environments)
-    assert planned.kind == 'refused' and words in planned.message
 
 
 def test_an_items_update_existing_wins_over_the_lists():

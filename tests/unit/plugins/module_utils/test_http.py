@@ -319,8 +319,16 @@ def test_a_broken_answer_quoting_a_new_token_is_redacted():
 
 def test_redaction_of_errors_raised_anywhere():
     error = DynatraceError('lost %s' % OTHER_TOKEN, violations=[('p', OTHER_TOKEN)])
-    error.message = 'rewritten %s' % OTHER_TOKEN  # as a caller adding context would
+    error.message = 'rewritten %s' % OTHER_TOKEN  # as a caller setting the message by hand would
     assert secret_leaks(str(error) + error.message.replace(OTHER_TOKEN, '') + repr(error.to_result())) == []
+
+
+def test_context_is_added_one_way_keeping_the_request_and_redacting_the_new_text():
+    error = DynatraceError('Not found.', status=404, method='GET', path='/x', violations=[('p', 'v')], attempts=2)
+    assert error.reworded('environment e1: gone (%s) %s' % (error.message, OTHER_TOKEN)) is error
+    assert error.message.startswith('environment e1: gone (Not found.)') and OTHER_TOKEN not in error.message
+    assert (error.status, error.method, error.path, error.attempts) == (404, 'GET', '/x', 2)
+    assert str(error).startswith('GET /x failed with HTTP 404: environment e1: gone') and error.args == (error.message,)
 
 
 @pytest.mark.parametrize('url', [

@@ -18,7 +18,7 @@ class FakeGroupsApi:
         self.calls = []
 
     def install(self, monkeypatch):
-        for name in ('list_groups', 'get_group', 'create_group', 'update_group', 'delete_group'):
+        for name in ('list_groups', 'create_group', 'update_group', 'delete_group'):
             monkeypatch.setattr(_api_groups, name, getattr(self, name))
         return self
 
@@ -28,11 +28,6 @@ class FakeGroupsApi:
     def list_groups(self, client):
         self.calls.append(('list',))
         return [dict(group) for group in self.groups]
-
-    def get_group(self, client, group_id):
-        self.calls.append(('get', group_id))
-        found = [group for group in self.groups if group['id'] == group_id]
-        return dict(found[0]) if found else None
 
     def create_group(self, client, body):
         self.calls.append(('post', body))

@@ -31,7 +31,7 @@ def run_main(monkeypatch, module, args, check_mode=False):
     warnings = []
 
     def exit_json(self, **result):
-        raise ModuleExit(dict(result, failed=False))
+        raise ModuleExit(dict(dict(failed=False), **result))  # a result may fail through exit_json (failed=True)
 
     def fail_json(self, msg, **result):
         raise ModuleExit(dict(result, msg=msg, failed=True))
@@ -60,17 +60,19 @@ class FakeEnvironmentsApi:
     `error` is raised by every read; `lost_posts` lists what each POST does: 'ok', 'lost-created'
     or 'lost-not-created' (the answer is lost with ResponseLostError). A PUT of one of `refused_ids`
     is refused as a cluster refuses the id of a deleted environment; `appear_before_put` are stored
-    just before the next PUT acts (a concurrent run's create); `put_error` is raised by every PUT.
+    just before the next PUT acts (a concurrent run's create); the ids of `vanish_before_put` are deleted just before
+    the next PUT acts (another job's delete); `put_error` is raised by every PUT.
     """
 
     def __init__(self, environments=(), error=None, lost_posts=(), refused_ids=(), appear_before_put=(),
-                 put_error=None):
+                 put_error=None, vanish_before_put=()):
         self.environments = [dict(item) for item in environments]
         self.error = error
         self.lost_posts = list(lost_posts)
         self.refused_ids = set(refused_ids)
         self.appear_before_put = [dict(item) for item in appear_before_put]
         self.put_error = put_error
+        self.vanish_before_put = set(vanish_before_put)
         self.calls = []
 
     def install(self, monkeypatch):
@@ -115,6 +117,8 @@ class FakeEnvironmentsApi:
         self.calls.append(('put', environment_id, body, create_token))
         self.environments.extend(self.appear_before_put)
         self.appear_before_put = []
+        self.environments = [item for item in self.environments if item['id'] not in self.vanish_before_put]
+        self.vanish_before_put = set()
         if self.put_error:
             raise self.put_error
         if environment_id in self.refused_ids:

@@ -284,6 +284,22 @@ def test_absent_and_already_gone_is_one_lookup(monkeypatch):
     assert [call[0] for call in api.calls] == ['list'] and result['changed'] is False
 
 
+def test_an_update_that_finds_the_environment_deleted_reports_it_gone_and_leaves_nothing(monkeypatch):
+    # Another job deletes it after the lookup: the update's PUT (an upsert) creates it again, empty (201).
+    api = FakeEnvironmentsApi([existing()], vanish_before_put=['team-id']).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', update_existing=True, tags=['b']))
+    assert result['failed'] is True and 'was deleted while this task ran' in result['msg'] and 'team-id' in result['msg']
+    assert kinds(api) == [('list',), ('put', 'team-id'), ('put', 'team-id'), ('delete', 'team-id')]
+    assert api.calls[2][2]['state'] == 'DISABLED' and api.environments == []
+
+
+def test_a_deletion_that_finds_the_environment_deleted_leaves_nothing_and_changes_nothing(monkeypatch):
+    api = FakeEnvironmentsApi([existing()], vanish_before_put=['team-id']).install(monkeypatch)
+    result, dummy = run_main(monkeypatch, module, dict(name='team', state='absent'))
+    assert kinds(api) == [('list',), ('put', 'team-id'), ('delete', 'team-id')]
+    assert result['changed'] is False and not result['failed'] and api.environments == []
+
+
 def test_a_name_carried_by_two_environments_fails_with_their_ids_and_writes_nothing(monkeypatch):
     api = FakeEnvironmentsApi([environment('team', env_id='b'), environment('team', env_id='a')]).install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, dict(name='team', state='absent'))

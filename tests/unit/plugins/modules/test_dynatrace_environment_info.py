@@ -5,7 +5,7 @@ The API layer is stubbed (harness.FakeEnvironmentsApi); tests/integration runs t
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment import info as info
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment import info
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_environment_info as module
 from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
 
