@@ -208,8 +208,9 @@ group_id:
 group:
   description:
     - The group after the task, in the option shape (C(name), C(permissions) by environment name, C(ldap_group_names),
-      C(sso_group_names), C(cluster_admin), C(access_account), C(manage_account)); empty when it is absent. Permissions include what the cluster added (C(VIEWER),
-      C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is named by its id.
+      C(sso_group_names), C(cluster_admin), C(access_account), C(manage_account)); empty when it is absent. Permissions
+      include what the cluster added (C(VIEWER), C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is
+      named by its id.
   returned: always
   type: dict
   sample:
