@@ -1,5 +1,5 @@
 """What a person sees when users get their first password: dynatrace_user (one user and a list, check mode, --diff,
-a failure, a server that echoes the request) through ansible-playbook with the DEFAULT stdout callback at verbosity 0,
+a failure, a server that echoes the request) and the environments role's users through ansible-playbook with the DEFAULT stdout callback at verbosity 0,
 -v, --diff and -vvv. No piece of any password may be in the output; the emulator got each of them once.
 
 The passwords come from the environment (as from a vault: ansible-core 2.19 prints the playbook lines around a failed
@@ -47,13 +47,17 @@ def play(emulator):
         echo_fault(secret(5)),
         {'name': 'an echoing server', MODULE: person('echoed', secret(5)), 'ignore_errors': True},
     ]
+    defaults = {'group/clusterops.dynatrace.dynatrace': {'url': emulator.url, 'api_token': emulator.token}}
+    role_vars = {'environments_manage_users': True, 'environments_users': [person('viarole', secret(6))]}
     return [dict(hosts='localhost', gather_facts=False, tasks=tasks, vars={'emulator_url': emulator.url},
-                 module_defaults={'group/clusterops.dynatrace.dynatrace': {'url': emulator.url, 'api_token': emulator.token}})]
+                 module_defaults=defaults),
+            dict(hosts='localhost', gather_facts=False, module_defaults=defaults,
+                 roles=[{'role': 'clusterops.dynatrace.environments', 'vars': role_vars}])]
 
 
 @pytest.mark.parametrize('verbosity,diff', VERBOSITIES, ids=['v%d%s' % (v, '-diff' if d else '') for v, d in VERBOSITIES])
 def test_no_display_shows_a_password(emulator, verbosity, diff):
-    passwords = [make_password() for dummy in range(6)]
+    passwords = [make_password() for dummy in range(7)]
     environment = dict(('CLUSTEROPS_TEST_PASSWORD_%d' % index, password) for index, password in enumerate(passwords))
     run = run_plays(play(emulator), verbosity=verbosity, diff=diff, stdout_callback='default', extra_env=environment)
     output = run.stdout + run.stderr
@@ -64,7 +68,8 @@ def test_no_display_shows_a_password(emulator, verbosity, diff):
     digests = dict((user['id'], user['passwordSha256']) for user in emulator.users())
     assert digests == {'solo': hashlib.sha256(passwords[0].encode()).hexdigest(),
                        'team1': hashlib.sha256(passwords[2].encode()).hexdigest(),
-                       'team2': hashlib.sha256(passwords[3].encode()).hexdigest()}
+                       'team2': hashlib.sha256(passwords[3].encode()).hexdigest(),
+                       'viarole': hashlib.sha256(passwords[6].encode()).hexdigest()}
 
     # No piece of any of them (6 characters of the random part in a row) is shown.
     tails = [password[len(PASSWORD_PREFIX):] for password in passwords]
