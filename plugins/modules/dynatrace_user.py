@@ -27,8 +27,8 @@ description:
     write.
   - "Requests per run: steady state 2 (the users read and the groups read; O(state=absent) alone reads no groups
     unless C(--diff)); with changes 3 plus one write per changed user (the user repository's mode; a POST, a PUT or a
-    DELETE each). A user that appears between the read and its create costs 2 more (its read and a PUT). Check mode
-    sends the reads only."
+    DELETE each). A user that appears between the read and its create costs 2 more (its read and a PUT). An empty
+    O(users) sends none. Check mode sends the reads and the mode read only."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:

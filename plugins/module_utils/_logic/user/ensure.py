@@ -28,6 +28,8 @@ def ensure_users(client, params, check_mode=False, diff=False, warn=None):
     """Run one dynatrace_user task; return the module result (without request counters)."""
     warn = warn or (lambda message: None)
     items = items_of(params)
+    if not items:
+        return _summary(params, [])  # an empty list: nothing to read
     users = api.list_users(client)
     needs_groups = diff or any(item['state'] == 'present' for item in items)
     groups = api_groups.list_groups(client) if needs_groups else []

@@ -248,3 +248,9 @@ def test_info_names_the_groups_and_filters(monkeypatch):
     assert [user['id'] for user in result['users']] == ['ann'] and result['users'][0]['groups'] == ['viewers']
     result, dummy = run_main(monkeypatch, info_module, dict(id='bob'))
     assert result['users'][0]['groups'] == [] and groups.kinds() == ['list']  # bob is in no group: no groups read
+
+
+def test_an_empty_list_sends_no_request(monkeypatch):
+    users, groups = install(monkeypatch, [ANN])
+    result, dummy = run(monkeypatch, users=[])
+    assert result['changed'] is False and result['users'] == [] and users.calls == [] and groups.calls == []
