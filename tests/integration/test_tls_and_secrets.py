@@ -120,6 +120,7 @@ def test_secret_scan_finds_planted_secrets():
         'Using token dt0c01.TG0GO2LY49YIRRGDZYYYZ7XU (public part only)',
         'sha256: ' + 'ab12' * 16,
         'TASK_RESULT {"result": {"oneagent_handoff": {"team-a": {"oneagent_paas_token": "%s"}}}}' % created,
+        'TASK_RESULT {"result": {"oneagent_handoff_by_id": {"e1": {"oneagent_paas_token": "%s"}}}}' % created,
     ])
     assert find_leaks(clean) == []
     planted = [
@@ -131,9 +132,10 @@ def test_secret_scan_finds_planted_secrets():
         'an unknown secret-shaped value ' + 'Z9' * 32,
         # The hand-off key is allowed inside a result's oneagent_handoff only, not in a fact shown by debug.
         'TASK_RESULT {"result": {"environments_oneagent_handoff": {"team-a": {"oneagent_paas_token": "%s"}}}}' % created,
+        'TASK_RESULT {"result": {"environments_oneagent_handoff_by_id": {"e1": {"oneagent_paas_token": "%s"}}}}' % created,
     ]
     leaks = find_leaks(clean + '\n' + '\n'.join(planted))
-    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [6, 7, 8, 9, 10, 11, 12], leaks
+    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [7, 8, 9, 10, 11, 12, 13, 14], leaks
     assert all('<SECRET>' in excerpt and secret not in excerpt for dummy, dummy2, excerpt in leaks)
 
 
