@@ -121,6 +121,7 @@ BENCH_JSON ?=
 .PHONY: bench
 bench: venv tree
 	python tests/benchmarks/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
+	python tests/benchmarks/scale.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 clean:
 	rm -rf .tmp tests/output .pytest_cache .ansible clusterops-dynatrace-*.tar.gz

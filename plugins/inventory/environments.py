@@ -63,6 +63,11 @@ options:
   include_quotas:
     description:
       - Add the quotas of each environment as C(dynatrace_quotas) (asks the server for consumption information).
+      - "Cost: whether the listing's cursor (C(nextPageKey)) keeps asking for quotas and storage is not published; it
+        is told from each page's answer. When it keeps them, the listing stays 1 request per 1,000 environments. When a
+        later page comes without them, each environment of that page is read on its own, up to 10 at once: 1 more
+        request per environment past the first 1,000 (10,000 environments: 10 + 9,000 requests). The same holds for
+        O(include_storage)."
       - Clusters with Dynatrace Platform Subscription (DPS) licensing have no environment quotas and refuse this
         (HTTP 422); the inventory then fails and says to set it to V(false).
     type: bool

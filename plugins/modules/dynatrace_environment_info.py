@@ -23,8 +23,10 @@ description:
   - "With O(include_consumption), O(uncached_consumption) or O(include_storage) on a listing longer than one page:
     whether the cluster's C(nextPageKey) keeps asking for quotas and storage is not published, and no other
     parameter may be sent next to it. When a later page comes without them, each environment of that page is read
-    on its own with them (one more request per environment, only then), so every environment has what was asked
-    for; an environment deleted in the meantime is left out."
+    on its own with them (one more request per environment, only then, up to 10 at once), so every environment has
+    what was asked for; an environment deleted in the meantime is left out. This is told from each page's answer:
+    a cluster whose cursor keeps the flags costs nothing more (10,000 environments: 10 requests), one whose cursor
+    drops them 1 more request per environment past the first page (10,000 environments: 10 + 9,000)."
   - Every option is checked before the first request, and the error names the option and the rule.
 author:
   - ClusterOps platform engineering (@clusterops)

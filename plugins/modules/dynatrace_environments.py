@@ -20,8 +20,11 @@ description:
   - The items have the shape of the items of the P(clusterops.dynatrace.environments#role) role's C(environments_list);
     the role runs this module once for its whole list.
   - The whole list is planned from one listing of the environments; writes run for up to O(parallel) items at a
-    time. Each request keeps the retry and backoff rules of the connection; when the cluster answers 429 (or 503)
-    with a wait, every worker waits. Permissions are granted item after item from one listing of the groups (a
+    time, adaptively. The run starts at O(parallel) (10 by default, Terraform's default); when the cluster answers
+    429 or 503 it drops to the number of items the cluster carried, and grows again by one item for every round that
+    ends without such an answer, never above O(parallel) (RV(concurrency) tells what happened). Each request keeps
+    the retry and backoff rules of the connection; when the cluster answers 429 (or 503) with a wait, every worker
+    waits. Permissions are granted item after item from one listing of the groups (a
     group is written as a whole, so two writers at once would lose a change).
   - One item failing never stops or hides the others; the task fails at the end and RV(failures) names every failed
     item with its reason. Every input rule of every item is checked before the first request.
@@ -35,13 +38,16 @@ description:
   - Results keyed by name tell two items of one name (O(environments[].allow_duplicate_name)) apart as C(name (id));
     RV(created_by_id), RV(api_tokens_created_by_id), RV(oneagent_handoff_by_id) and RV(drift_by_id) are keyed by
     environment id.
-  - "Requests: steady state costs 1 request (the listing, with quota and storage information when some item manages
-    them), plus 1 (the groups listing) when some item declares O(environments[].permissions), whatever the number of
-    items, when every declared API token is recorded in O(recorded_token_files). A creation costs 1 PUT; an update 1
+  - "Requests: steady state costs 1 request per 1,000 environments of the cluster (the listing, with quota and storage
+    information when some item manages them), plus one GET for each declared environment whose quotas or storage are
+    compared and whose page of the listing came without them (a cluster whose cursor drops the include flags: every
+    page but the first; 10 declared of 2,500 cost at most 3 + 10), plus 1 (the groups listing) when some item
+    declares O(environments[].permissions), whatever the number of items, when every declared API token is
+    recorded in O(recorded_token_files). A creation costs 1 PUT; an update 1
     PUT; a deletion up to a PUT and a DELETE. API tokens of an item not recorded (or all with O(verify_tokens=true)):
     one listing of the environment's tokens and one POST per missing token, plus the mint of a token-management token
     and its deletion for an environment that existed before the run. Permissions: one PUT per group lacking some of
-    them, one POST per group that does not exist. Check mode sends the listings only."
+    them, one POST per group that does not exist. Check mode sends the reads only (the listings and those GETs)."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -147,9 +153,12 @@ options:
     type: bool
     default: false
   parallel:
-    description: How many items are written at a time, 1 to 10. 1 writes one item after the other.
+    description:
+      - The most items written at a time, 1 to 10. 1 writes one item after the other.
+      - The run starts there and writes fewer items at a time while the cluster answers 429 or 503, then more again
+        when it recovers.
     type: int
-    default: 4
+    default: 10
   recorded_token_files:
     description:
       - File names (no folder) of the API tokens already recorded, C(<environment id>.<token name>.token) (in a token
@@ -226,6 +235,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+concurrency:
+  description:
+    - How the number of items written at a time adapted to the cluster. C(limit) is O(parallel), C(lowest) the
+      fewest items at a time the run went down to, C(final) the number at the end, C(backoffs) how many times a 429 or
+      503 made the run write fewer at once.
+  returned: when the list is not empty
+  type: dict
+  sample: {"limit": 10, "lowest": 5, "final": 6, "backoffs": 3}
 outcomes:
   description:
     - One result per item, in list order. Its new secrets (C(token_management_token), C(token) of a created API

@@ -53,11 +53,15 @@ def parse_arguments(argv=None):
                         help='whether the server adds VIEW_SECURITY_PROBLEMS next to VIEWER in groups (default yes)')
     parser.add_argument('--reuse-deleted-ids', type=yes_no, default=True, metavar='yes|no',
                         help='whether a PUT may create an environment with the id of a deleted one (default yes)')
+    parser.add_argument('--write-capacity', type=int, default=0, metavar='C',
+                        help='at most C writes at once; one more is answered 429 with Retry-After (default 0: no limit)')
     parser.add_argument('--user-repository', choices=('internal', 'ldap', 'sso'), default='internal',
                         help='ldap or sso: users are managed outside the cluster, every user write answers 403')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
+    if arguments.write_capacity < 0:
+        parser.error('--write-capacity must be 0 (no limit) or more')
     if not is_version(arguments.cluster_version):
         parser.error('--cluster-version must look like 1.330.18.20251103-101516')
     return arguments
@@ -72,7 +76,8 @@ def start_options(arguments):
     settings = Settings(arguments.license, frozenset(arguments.deny_feature), arguments.clock_offset_ms,
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
                         implied_view_security_problems=arguments.implied_view_security_problems,
-                        reuse_deleted_ids=arguments.reuse_deleted_ids, user_repository=arguments.user_repository,
+                        reuse_deleted_ids=arguments.reuse_deleted_ids, write_capacity=arguments.write_capacity,
+                        user_repository=arguments.user_repository,
                         **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)

@@ -34,6 +34,7 @@ class ConfigChange(ControlModel):
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
+    write_capacity: Optional[int] = Field(None, ge=0)
     user_repository: Optional[Literal['internal', 'ldap', 'sso']] = None
 
 
@@ -50,7 +51,9 @@ class TokenRequest(ControlModel):
     environment: Optional[str] = None
     name: str = 'Test token'
     owner: str = 'admin'
-    expires_in_ms: Optional[int] = None
+    expires_in_ms: Optional[int] = None  # negative: already expired
+    age_ms: int = Field(0, ge=0)  # created this long ago
+    last_used_ago_ms: Optional[int] = Field(None, ge=0)  # last used this long ago; None: never used
 
 
 async def parsed(request, model):
@@ -111,7 +114,8 @@ def settings_json(settings):
             'latency': f'read={settings.read_latency_ms}ms,write={settings.write_latency_ms}ms',
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
-            'reuse_deleted_ids': settings.reuse_deleted_ids, 'user_repository': settings.user_repository}
+            'reuse_deleted_ids': settings.reuse_deleted_ids, 'write_capacity': settings.write_capacity,
+            'user_repository': settings.user_repository}
 
 
 @router.post('/config')
@@ -192,4 +196,9 @@ async def add_token(request: Request):
         raise ApiError(400, f'Not scopes of a {kind} token: {", ".join(unknown)}.')
     token = emulator.issue_token(wanted.scopes, wanted.environment, wanted.name, wanted.expires_in_ms,
                                  wanted.owner, wanted.token)
+    if wanted.age_ms or wanted.last_used_ago_ms is not None:
+        now = emulator.now_ms()
+        token.created_ms = token.modified_ms = now - wanted.age_ms
+        token.last_used_ms = None if wanted.last_used_ago_ms is None else now - wanted.last_used_ago_ms
+        emulator.save()
     return json_response({'id': token.id, 'token': token.value}, 201)

@@ -78,10 +78,10 @@ class EmulatorHandle:
         """Accept this token value: a cluster token, or an environment token of `environment`."""
         self._control('POST', 'tokens', {'token': token, 'scopes': list(scopes), 'environment': environment})
 
-    def create_token(self, scopes, environment=None, name='Test token', expires_in_ms=None, owner='admin'):
-        """A new token (generated); returns its secret value."""
+    def create_token(self, scopes, environment=None, name='Test token', expires_in_ms=None, owner='admin', **dates):
+        """A new token (generated); returns its secret value. `dates`: age_ms, last_used_ago_ms (see control.py)."""
         body = {'scopes': list(scopes), 'environment': environment, 'name': name, 'expires_in_ms': expires_in_ms,
-                'owner': owner}
+                'owner': owner, **dates}
         return self._control('POST', 'tokens', body)['token']
 
     def environment_token(self, env_id, scopes=('DataExport',), **options):

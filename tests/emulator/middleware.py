@@ -6,12 +6,14 @@ puts it into scope['extensions'] under TRANSPORT_KEY.
 
 import asyncio
 import json
+import math
 import socket
 import struct
+import time
 from email.utils import formatdate
 
 from .errors import JSON_TYPE, envelope
-from .latency import latency_seconds
+from .latency import READ_METHODS, latency_seconds
 from .tokens import redact
 
 CONTROL_PREFIX = '/_emulator/'
@@ -101,6 +103,7 @@ class EmulatorMiddleware:
     def __init__(self, app, emulator):
         self.app = app
         self.emulator = emulator
+        self.writes = {}  # the writes under way (write_capacity): their expected end, monotonic seconds
 
     async def __call__(self, scope, receive, send):
         if scope['type'] != 'http':
@@ -123,9 +126,31 @@ class EmulatorMiddleware:
         if len(body) > MAX_BODY_BYTES:
             await send_answer(logged_send, 413, json.dumps(envelope(413, 'Payload too large.')).encode(), JSON_TYPE)
             return
+        capacity = self.emulator.settings.write_capacity
+        if capacity and scope['method'] not in READ_METHODS:
+            if len(self.writes) >= capacity:
+                await self.refuse_over_capacity(logged_send)
+                return
+            ticket = object()
+            self.writes[ticket] = time.monotonic() + latency_seconds(self.emulator.settings, scope['method'])
+            try:
+                await self.act(scope, body, receive, logged_send)
+            finally:
+                del self.writes[ticket]
+            return
+        await self.act(scope, body, receive, logged_send)
+
+    async def act(self, scope, body, receive, send):
         # The server's own latency: asyncio, so that parallel requests overlap; a write commits after it.
         await asyncio.sleep(latency_seconds(self.emulator.settings, scope['method']))
-        await self.handle(scope, replaying(body, receive), logged_send)
+        await self.handle(scope, replaying(body, receive), send)
+
+    async def refuse_over_capacity(self, send):
+        """429 with Retry-After: the whole seconds until the first write under way is expected to end (at least 1)."""
+        first_end = min(self.writes.values())
+        wait = max(1, math.ceil(first_end - time.monotonic()))
+        body = json.dumps(envelope(429, 'Too many concurrent requests.')).encode()
+        await send_answer(send, 429, body, JSON_TYPE, {'Retry-After': str(wait)})
 
     async def handle(self, scope, receive, send):
         fault = self.emulator.faults.take(scope['method'], scope['path'])

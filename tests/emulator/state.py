@@ -31,6 +31,9 @@ class Settings:
     # spec names only cluster tokens, so the harsher reading (no) is the default.
     cluster_tokens_see_environment_tokens: bool = False
     reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
+    # At most this many writes (every method but GET and HEAD) at once; one more is answered 429 with Retry-After.
+    # 0: no limit.
+    write_capacity: int = 0
     user_repository: str = 'internal'  # 'ldap' or 'sso': users are managed outside, every user write is a 403
 
 

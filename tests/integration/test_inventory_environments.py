@@ -4,6 +4,7 @@ Every test asserts on the emulator's request log: what was asked of the server, 
 """
 
 import json
+import time
 from urllib.parse import parse_qs
 
 import pytest
@@ -307,3 +308,27 @@ def test_tls_with_the_ca_from_dynatrace_ca_path(emulator_factory, tmp_path):
     assert trusted.rc == 0, trusted
     assert list(trusted.hostvars()) == ['tls-team']
     assert trusted.hostvars()['tls-team']['dynatrace_environment_url'].startswith('https://127.0.0.1:')
+
+
+def test_a_cursor_that_keeps_the_include_flags_costs_one_request_per_page(emulator, tmp_path):
+    emulator.configure(cursor_keeps_includes=True)
+    emulator.seed(1002, name_prefix='big')
+    emulator.clear_requests()
+    run = run_inventory(write_config(tmp_path, {'include_quotas': True, 'hostname_source': 'id'}), emulator)
+    assert run.rc == 0, run
+    hostvars = run.hostvars()
+    assert len(hostvars) >= 1002 and all('host_units' in v['dynatrace_quotas'] for v in hostvars.values())
+    assert [entry['path'] for entry in listings(emulator)] == [ENVIRONMENTS, ENVIRONMENTS]
+
+
+def test_later_pages_without_quotas_are_read_in_parallel(emulator, tmp_path):
+    emulator.seed(1200, name_prefix='big')
+    emulator.configure(latency='read=200ms')
+    emulator.clear_requests()
+    started = time.monotonic()
+    run = run_inventory(write_config(tmp_path, {'include_quotas': True, 'hostname_source': 'id'}), emulator)
+    seconds = time.monotonic() - started
+    assert run.rc == 0, run
+    singles = [entry for entry in listings(emulator) if entry['path'] != ENVIRONMENTS]
+    assert len(singles) >= 200
+    assert seconds < 25, 'one after the other, %d reads of 200 ms take %d s' % (len(singles), len(singles) * 0.2)

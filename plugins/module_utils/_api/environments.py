@@ -13,9 +13,11 @@ their options.
 """
 
 import re
+from functools import partial
 from urllib.parse import quote
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import cluster as _api_cluster
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import DEFAULT_PARALLEL, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_refusals import (
     explain_violations, needs_cluster_version,
 )
@@ -82,8 +84,14 @@ def _check_environment(value, method, path):
 
 
 def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_expression=None,
-                           include_consumption=False, include_storage=False, uncached_consumption=False):
-    """Yield every page of GET /environments, following nextPageKey; every entry is an environment object."""
+                           include_consumption=False, include_storage=False, uncached_consumption=False,
+                           complete=True, parallel=DEFAULT_PARALLEL):
+    """Yield every page of GET /environments, following nextPageKey; every entry is an environment object.
+
+    complete: every environment carries the sections asked for (read again on its own, up to `parallel` at once,
+    where the cursor dropped the flags); False leaves that to the caller (see with_sections), which reads only
+    the environments it needs.
+    """
     params = {'pageSize': page_size}
     if sort:
         params['sort'] = sort
@@ -97,29 +105,47 @@ def iter_environment_pages(client, page_size=MAX_PAGE_SIZE, sort=None, filter_ex
                                scope=SCOPE_SERVICE_PROVIDER):
             for environment in page['environments']:
                 _check_environment(environment, 'GET', ENVIRONMENTS_PATH)
-            page['environments'] = _with_sections(client, page['environments'], flags)
+            if complete:
+                page['environments'] = _with_sections(client, page['environments'], flags, parallel)
             yield page
     except DynatraceError as exc:
         raise _explain_dps(exc, params)
 
 
-def _with_sections(client, environments, flags):
+def missing_sections(environment, include_consumption=False, include_storage=False, uncached_consumption=False):
+    """The sections asked for that a listed environment lacks (its page came through a cursor that dropped the flags)."""
+    wanted = [section for section, asked in (('quotas', include_consumption or uncached_consumption),
+                                             ('storage', include_storage)) if asked]
+    return [section for section in wanted if section not in environment]
+
+
+def with_sections(client, environment, **flags):
+    """`environment` of a listing with the sections of `flags`: as it is when it has them, else read again (one GET).
+
+    None when it was deleted in the meantime (404).
+    """
+    if not missing_sections(environment, **flags):
+        return environment
+    return get_environment(client, environment['id'], **flags)
+
+
+def _with_sections(client, environments, flags, parallel):
     """The environments of a page, each with the quotas and storage that were asked for.
 
     Whether nextPageKey carries the include flags is not published, and every other parameter must be
     left out next to it: on a server whose key drops them, later pages come without quotas or storage.
-    Such an environment is read again on its own, with the flags (one request each, only then); one
-    deleted in the meantime (404) is left out.
+    Such an environment is read again on its own, with the flags (one request each, only then, up to
+    `parallel` at once); one deleted in the meantime (404) is left out. A server whose cursor keeps the
+    flags costs nothing more: this is detected page by page, from the answer itself.
     """
-    wanted = [section for section, asked in (('quotas', flags['include_consumption']),
-                                             ('storage', flags['include_storage'])) if asked]
-    complete = []
-    for environment in environments:
-        if any(section not in environment for section in wanted):
-            environment = get_environment(client, environment['id'], **flags)
-        if environment is not None:
-            complete.append(environment)
-    return complete
+    jobs = [partial(with_sections, client, environment, **flags) for environment in environments]
+    if not any(missing_sections(environment, **flags) for environment in environments):
+        return environments
+    outcomes = run_jobs(jobs, parallel, congestion=lambda: client.gate.pushbacks)
+    for outcome in outcomes:
+        if outcome.failed:
+            raise outcome.error
+    return [outcome.value for outcome in outcomes if outcome.value is not None]
 
 
 def list_environments(client, **query):

@@ -9,18 +9,21 @@ signatures and behaviour may change in any release without notice.
 
 One listing of the environments plans every item (the planner of _model/environment_plan over an
 index of it; items that would meet on one environment stop the run before any write); the items that need writes run as
-jobs, at most `parallel` at a time (_bulk_executor), each with the steps dynatrace_environment and
+jobs, at most `parallel` at a time (_bulk_executor: starting at `parallel`, fewer while the cluster answers
+429 or 503, more again when it recovers), each with the steps dynatrace_environment and
 dynatrace_api_token use for one item; then the permissions are granted one item after the other
 from ONE listing of the groups (a group is read-modify-written as a whole, so two writers of one
 group at once would lose each other's change). One item failing never stops or hides the others.
 
 Requests: steady state (nothing to do, every token recorded in the token folder) is the listing of
-the environments, plus the listing of the groups when an item declares permissions. A creation is
-one PUT; a change one PUT; a deletion a PUT and a DELETE. Tokens of an item that are not recorded:
+the environments (1 request per 1,000), one GET per declared environment whose quotas or storage are compared and
+whose page came without them (a cursor that drops the include flags: every page but the first), plus the
+listing of the groups when an item declares permissions. A creation is one PUT; a change one PUT; a
+deletion a PUT and a DELETE. Tokens of an item that are not recorded:
 the mint of a token-management token (none for an environment created in this run: its creation
 answer carries one) and its deletion, one listing of the environment's tokens, one POST per missing
 token. Permissions: one PUT per group that lacks some, a POST per group that does not exist.
-Check mode sends the listings only.
+Check mode sends the reads only (the listings and those GETs).
 """
 
 import time
@@ -31,7 +34,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import g
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     environment_params, list_errors, pending_tokens, read_flags, token_file,
@@ -57,16 +60,20 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     items = params['environments'] or []
     if not items:
         return summary([])
-    environments, dummy = api.list_environments(client, **read_flags(items))
+    # Sections only where the first page carries them: the declared environments that lack them are read in their
+    # own job (Run.item), so the listing costs 1 request per 1,000 environments whatever the cursor keeps.
+    environments, dummy = api.list_environments(client, complete=False, **read_flags(items))
     steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     run = Run(client, params, check_mode, warn, now_ms)
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
-    outcomes = run_jobs(jobs, params['parallel'])
+    limit = AdaptiveLimit(params['parallel'])
+    outcomes = run_jobs(jobs, params['parallel'], congestion=lambda: client.gate.pushbacks, limit=limit)
     results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
     run.grant_all(items, results)
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
-    return summary(results)
+    return dict(summary(results), concurrency=dict(limit=params['parallel'], lowest=limit.lowest,
+                                                   final=limit.limit, backoffs=limit.backoffs))
 
 
 def plan_all(items, environments, update_existing, list_name='environments'):
@@ -106,6 +113,8 @@ class Run:
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
         params = environment_params(item, self.update_existing)
+        if step.kind in (planner.CONVERGE, planner.ADOPT, planner.RENAME):
+            step.environment = self.sections(item, step.environment)
         if item.get('api_tokens') and step.kind == planner.CREATE:
             params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
         result, adopted = self.environment(params, step)
@@ -122,6 +131,14 @@ class Run:
             result['environment_url'] = environment_url(self.client, result['environment_id'])
             result['paas_token_file'] = paas_token_file(item, result['environment_id'])
         return result
+
+    def sections(self, item, environment):
+        """The listed environment with the quotas and storage the item manages (one GET when its page lacked them)."""
+        complete = api.with_sections(self.client, environment, **read_flags([item]))
+        if complete is None:
+            raise DynatraceError('environment %s (%s) was deleted while this run read it: run again'
+                                 % (environment.get('name'), environment['id']))
+        return complete
 
     def environment(self, params, step):
         """The item's environment step: (result, adopted), adopted when a creating PUT only updated it."""

@@ -40,7 +40,7 @@ def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1):
     names = sorted(by_group)
     jobs = [partial(_grant_group, client, groups, name, by_group[name], check_mode, warn) for name in names]
     per_environment = dict((environment_id, []) for environment_id, dummy in grants)
-    for name, outcome in zip(names, run_jobs(jobs, parallel)):
+    for name, outcome in zip(names, run_jobs(jobs, parallel, congestion=lambda: client.gate.pushbacks)):
         for environment_id, dummy in by_group[name]:
             if outcome.failed:
                 failure = dict(group=name, changed=False, failed=True, msg='group %s: %s' % (name, outcome.error))

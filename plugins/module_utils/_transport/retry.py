@@ -118,6 +118,7 @@ class RateGate:
         self._lock = threading.Lock()
         self._clock = clock
         self._until = 0.0
+        self.pushbacks = 0  # how many 429/503 answers held the gate: the bulk executor backs off on them
 
     def hold(self, seconds):
         """Every request sent from now on waits until `seconds` from now (a later hold only extends it).
@@ -125,6 +126,7 @@ class RateGate:
         Returns the moment the gate opens: the caller that holds it sleeps itself and passes it by that moment.
         """
         with self._lock:
+            self.pushbacks += 1
             self._until = max(self._until, self._clock() + seconds)
             return self._until
 

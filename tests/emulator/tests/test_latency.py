@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from tests.emulator.__main__ import parse_arguments, start_options
 from tests.emulator.handle import start_emulator
 from tests.emulator.tests.helpers import ENVIRONMENTS, Api
 
@@ -69,3 +70,28 @@ def test_bad_latency_on_the_command_line_fails_fast():
 def test_realistic_latency_profile(emulator_factory):
     handle = emulator_factory(profile='realistic_latency')
     assert handle.config()['latency'] == 'read=30ms,write=800ms'
+
+
+def test_write_capacity_answers_429_with_retry_after_beyond_it(api):
+    api.handle.configure(latency='read=0ms,write=1s', write_capacity=2)
+    assert api.handle.config()['write_capacity'] == 2
+    with ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda index: api.post(ENVIRONMENTS, json={'name': 'cap-%d' % index}), range(4)))
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [201, 201, 429, 429]
+    refused = [response for response in responses if response.status_code == 429]
+    assert all(response.headers['Retry-After'] == '1' for response in refused)
+    assert api.get(ENVIRONMENTS, params={'filter': 'name(cap-)'}).json()['totalCount'] == 2
+    # Reads are never limited, and a write has room again once the others ended.
+    with ThreadPoolExecutor(4) as pool:
+        assert all(r.status_code == 200 for r in pool.map(lambda dummy: api.get(ENVIRONMENTS), range(4)))
+    assert api.post(ENVIRONMENTS, json={'name': 'cap-after'}).status_code == 201
+    api.handle.reset()
+    assert api.handle.config()['write_capacity'] == 0
+
+
+def test_write_capacity_on_the_command_line():
+    assert start_options(parse_arguments(['--write-capacity', '5'])).settings.write_capacity == 5
+    assert start_options(parse_arguments([])).settings.write_capacity == 0
+    with pytest.raises(SystemExit):
+        parse_arguments(['--write-capacity', '-1'])
