@@ -121,9 +121,10 @@ options:
         choices: [present, absent]
   parallel:
     description:
-      - With O(users), how many writes run at the same time, 1 to 10.
+      - With O(users), the most writes at a time, 1 to 10. The run writes fewer at a time while the cluster answers
+        429 or 503, then more again when it recovers.
     type: int
-    default: 4
+    default: 10
 notes:
   - A user's password is the user's own after the first sign-in; this module sets the first one only.
 seealso:

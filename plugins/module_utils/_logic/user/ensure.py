@@ -63,8 +63,9 @@ def _write_all(client, writes, parallel, warn):
     done = {id(first): _guarded(client, first, warn)}
     if isinstance(done[id(first)].get('error'), api.ExternalUsersError):
         raise done[id(first)]['error']
+    # Adaptive like the bulk engine: fewer at once while the cluster pushes back (429/503), more again after.
     outcomes = run_jobs([lambda step=step: _guarded(client, step, warn) for step in writes[1:]],
-                        parallel or DEFAULT_PARALLEL)
+                        parallel or DEFAULT_PARALLEL, congestion=lambda: client.gate.pushbacks)
     done.update((id(step), outcome.value) for step, outcome in zip(writes[1:], outcomes))
     return done
 
