@@ -24,12 +24,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help venv tree check emulator-tests integration test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
+.PHONY: help venv tree check emulator-tests contract integration test units sanity matrix lint build importer changelog-lint molecule docs-lint docs verbose-secrets demo clean distclean
 
 help:
 	@echo "make venv            create/refresh .venv from tests/requirements.txt and requirements.txt"
 	@echo "make check           the fast loop after every change: tests/unit (model, layers, per module) and the style gate (pep8, pylint), no ansible-playbook"
 	@echo "make emulator-tests  the emulator's own tests (tests/emulator/tests)"
+	@echo "make contract        the contract suite against the emulator (or DYNATRACE_CONTRACT_URL), recording in tests/contract/recordings"
 	@echo "make integration     the integration suite once, at -vvv, then its output scanned for token secrets"
 	@echo "make test            check, emulator-tests, integration, sanity, matrix, lint, build, importer, changelog-lint, molecule, docs (what CI runs)"
 	@echo "make demo            in a runtime-only venv (.tmp/demo-venv): build, install and run playbooks/demo.yml against the emulator, twice"
@@ -53,7 +54,7 @@ venv:
 tree:
 	@bash tests/tools/collection-tree.sh
 
-test: check emulator-tests integration sanity matrix lint build importer changelog-lint molecule docs-lint docs
+test: check emulator-tests contract integration sanity matrix lint build importer changelog-lint molecule docs-lint docs
 	@cat .tmp/matrix/results.txt
 	@echo "make test: all checks passed"
 
@@ -63,6 +64,14 @@ check: venv tree
 
 emulator-tests: venv tree
 	bash tests/tools/pytest.sh tests/emulator/tests -q -p no:cacheprovider
+
+# The contract kit (docs/contract.md): one suite, two targets. Without DYNATRACE_CONTRACT_URL it starts an emulator;
+# with it, it probes that cluster (writes only with DYNATRACE_CONTRACT_PREFIX). Then the kit's own tests, and a scan
+# of the recordings for anything shaped like a token.
+contract: venv tree
+	$(BIN)/python -m tests.contract --out tests/contract/recordings
+	bash tests/tools/pytest.sh tests/contract/tests -q -p no:cacheprovider
+	! grep -rEn 'dt0[a-z][0-9]{2}\.[A-Za-z0-9]{8,}' tests/contract/recordings
 
 # The integration suite runs once: at -vvv, its output kept and scanned for secrets (tests/tools/verbose-secrets.sh).
 integration: venv tree

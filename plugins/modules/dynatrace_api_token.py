@@ -65,28 +65,33 @@ options:
     description:
       - A token of the environment with the scopes C(apiTokens.read) and C(apiTokens.write), for example the
         RV(clusterops.dynatrace.dynatrace_environment#module:token_management_token) that
-        M(clusterops.dynatrace.dynatrace_environment) returns when it creates an environment (valid for 24 hours).
+        M(clusterops.dynatrace.dynatrace_environment) returns when it creates an environment (it may expire, so use it in
+        the same play).
       - When not given, the module mints a short-lived one with O(api_token); see the description.
       - Never logged.
     type: str
   name:
     description:
-      - Name of the API token, at most 100 characters. Compared exactly.
+      - Name of the API token. Compared exactly. Its longest length is the cluster's to judge (its refusal names it).
     type: str
     required: true
   scopes:
     description:
       - Scopes of the token, names of environment token scopes as Dynatrace documents them, case-sensitive (for
-        example V(InstallerDownload), V(DataExport), V(metrics.ingest), V(logs.ingest), V(ReadConfig)). Compared as a
-        set.
-      - Required and not empty with O(state=present). Unknown names, and scopes of cluster tokens such as
-        V(ServiceProviderAPI), are an error naming them.
+        example V(InstallerDownload), V(DataExport), V(metrics.ingest), V(logs.ingest), V(bizevents.ingest),
+        V(openpipeline.events)). Compared as a set. A PaaS token is V(InstallerDownload) (with V(SupportAlert)).
+      - Required and not empty with O(state=present). Refused before any request only when certainly wrong, that
+        is a malformed name, a scope of cluster tokens such as V(ServiceProviderAPI), or V(PaaSIntegration) (no
+        scope; the error points to V(InstallerDownload)).
+      - Dynatrace adds scopes with its releases, so any other well-formed name is sent to the cluster; when the
+        cluster refuses it (a scope newer than the cluster, a typo), the task fails with an error naming the
+        option and the scope.
     type: list
     elements: str
   expiration:
     description:
-      - When a new token expires. V(now+30d) (units V(s), V(m), V(h), V(d), V(w), V(M), V(y); the cluster's clock
-        applies), a date such as V(2027-01-31) or V(2027-01-31T12:00:00+01:00) (UTC when no zone is given), or a
+      - When a new token expires. V(now+30d) (units V(m), V(h), V(d), V(w), V(M), V(y) as documented, no seconds;
+        the cluster's clock applies), a date such as V(2027-01-31) or V(2027-01-31T12:00:00+01:00) (UTC when no zone is given), or a
         timestamp in UTC milliseconds. Without it the token never expires.
       - Applies when a token is created or rotated. The expiry of an existing token is not compared, except that an
         expired token is drift.

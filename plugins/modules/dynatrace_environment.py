@@ -282,7 +282,7 @@ options:
         C(TenantTokenManagement)). Treat it as a secret.
       - Pass it to M(clusterops.dynatrace.dynatrace_api_token) as
         O(clusterops.dynatrace.dynatrace_api_token#module:token_management_token) to create the API tokens the
-        environment needs (a PaaS token, ingest tokens) in the same play; it is valid for 24 hours. When the
+        environment needs (a PaaS token, ingest tokens) in the same play (it may expire). When the
         environment already existed there is no such token, and that module mints a short-lived one itself.
     type: bool
     default: true

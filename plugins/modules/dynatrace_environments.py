@@ -135,7 +135,12 @@ options:
             type: str
             required: true
           scopes:
-            description: As O(clusterops.dynatrace.dynatrace_api_token#module:scopes).
+            description:
+              - As O(clusterops.dynatrace.dynatrace_api_token#module:scopes).
+              - Scopes some clusters may not know (newer or undocumented ones) are confirmed by the cluster's answer
+                for the first item that uses them, which runs alone before the other items. When the cluster refuses
+                them there, the other items that use such scopes are not attempted (nothing of them is written) and
+                fail naming the refused scopes.
             type: list
             elements: str
             required: true

@@ -74,11 +74,16 @@ options:
           - With O(permissions[].state=present), at least one.
           - With O(permissions[].state=absent), the permissions to take away; all of them when left out. Taking
             C(VIEWER) away takes every permission of the environment away.
+          - 'Documented names: C(VIEWER), C(MANAGE_SETTINGS), C(AGENT_INSTALL), C(LOG_VIEWER),
+            C(VIEW_SENSITIVE_REQUEST_DATA), C(CONFIGURE_REQUEST_CAPTURE_DATA), C(REPLAY_SESSION_DATA),
+            C(REPLAY_SESSION_DATA_WITHOUT_MASKING), C(MANAGE_SECURITY_PROBLEMS), C(VIEW_SECURITY_PROBLEMS),
+            C(MANAGE_SUPPORT_TICKETS). Dynatrace adds permissions with its releases: any other well-formed name
+            (upper-case words joined by C(_)) is passed to the cluster, and its refusal fails the task naming the
+            permission.'
+          - C(CONFIGURE_REQUEST_CAPTURE_DATA) makes the cluster add C(MANAGE_SETTINGS); like C(VIEWER), that is never
+            drift.
         type: list
         elements: str
-        choices: [VIEWER, MANAGE_SETTINGS, AGENT_INSTALL, LOG_VIEWER, VIEW_SENSITIVE_REQUEST_DATA,
-                  CONFIGURE_REQUEST_CAPTURE_DATA, REPLAY_SESSION_DATA, REPLAY_SESSION_DATA_WITHOUT_MASKING,
-                  MANAGE_SECURITY_PROBLEMS, VIEW_SECURITY_PROBLEMS]
       state:
         description:
           - V(present) grants the permissions; V(absent) takes them away from this environment.
@@ -250,7 +255,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    ENTRY_STATES, MODES, PERMISSIONS, flag_option_errors, validate_group_options,
+    ENTRY_STATES, MODES, flag_option_errors, validate_group_options,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import ensure_user_group
 
@@ -258,7 +263,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_g
 def argument_spec():
     entry = dict(
         environment=dict(type='str', required=True),
-        permissions=dict(type='list', elements='str', choices=list(PERMISSIONS)),
+        permissions=dict(type='list', elements='str'),
         state=dict(type='str', choices=list(ENTRY_STATES), default='present'),
     )
     return connection_argument_spec(

@@ -89,6 +89,8 @@ group_details:
   description:
     - By group name, what a group has beyond the options of M(clusterops.dynatrace.dynatrace_user_group)
       (C(id), C(is_cluster_admin_group), C(access_account), C(manage_account)).
+    - The account flags are read as current clusters answer them (C(isAccessAccount), C(isManageAccount)) and as
+      older ones do (C(hasAccessAccountRole), C(hasManageAccountAndViewProductUsageRole)).
   returned: always
   type: dict
   sample:

@@ -55,6 +55,10 @@ def parse_arguments(argv=None):
                         help='whether a PUT may create an environment with the id of a deleted one (default yes)')
     parser.add_argument('--write-capacity', type=int, default=0, metavar='C',
                         help='at most C writes at once; one more is answered 429 with Retry-After (default 0: no limit)')
+    parser.add_argument('--group-read-model', choices=('current', 'spec2021'), default='current',
+                        help='how a group read answers the account flags (default current: isAccessAccount, isManageAccount)')
+    parser.add_argument('--group-names-ignore-case', type=yes_no, default=True, metavar='yes|no',
+                        help='whether creating a group compares names without case (default yes)')
     parser.add_argument('--user-repository', choices=('internal', 'ldap', 'sso'), default='internal',
                         help='ldap or sso: users are managed outside the cluster, every user write answers 403')
     arguments = parser.parse_args(argv)
@@ -77,8 +81,9 @@ def start_options(arguments):
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
                         implied_view_security_problems=arguments.implied_view_security_problems,
                         reuse_deleted_ids=arguments.reuse_deleted_ids, write_capacity=arguments.write_capacity,
-                        user_repository=arguments.user_repository,
-                        **arguments.latency)
+                        group_read_model=arguments.group_read_model,
+                        group_names_ignore_case=arguments.group_names_ignore_case,
+                        user_repository=arguments.user_repository, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

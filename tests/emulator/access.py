@@ -6,6 +6,7 @@ Order of checks: the tenant of /e/{env} (404 "failed to resolve tenant"), the Au
 
 from fastapi import Request
 
+from .dates import parse_date
 from .errors import ApiError
 from .tokens import authenticate
 
@@ -17,8 +18,19 @@ def emulator_of(request: Request):
 
 
 def resolve_tenant(emulator, env_id):
-    if env_id is None or emulator.store.get(env_id) is None:
-        raise ApiError(404, TENANT_NOT_FOUND)
+    """404 `failed to resolve tenant <id>` (the words of real clusters) for an unknown environment id.
+
+    Switch `new_environment_api_delay_ms`: whether a just-created environment's API answers at once is not
+    published; with a delay, it answers `new_environment_api_status` (404 as unknown, or 503) that long.
+    """
+    environment = emulator.store.get(env_id) if env_id is not None else None
+    if environment is None:
+        raise ApiError(404, f'{TENANT_NOT_FOUND} {env_id}' if env_id else TENANT_NOT_FOUND)
+    delay = emulator.settings.new_environment_api_delay_ms
+    if delay and emulator.now_ms() - parse_date(environment['creationDate']) < delay:
+        if emulator.settings.new_environment_api_status == 503:
+            raise ApiError(503, 'Service Unavailable')
+        raise ApiError(404, f'{TENANT_NOT_FOUND} {env_id}')
 
 
 def cluster_token(*scopes):

@@ -1,9 +1,12 @@
 """Environment API v2 tokens: /e/{env}/api/v2/apiTokens on the one token store.
 
 A token created here is an environment token of {env} with exactly its scopes; the caller's token
-(apiTokens.write) may create any environment scope. A token can neither delete nor update itself.
+(apiTokens.write) may create any environment scope. A token cannot disable itself (the one refusal of
+its own token); a PUT accepts the token as read back (its read-only fields are ignored); modifiedDate
+changes with the name or the scopes only. POST /lookup works with a token of any scope.
 """
 
+import json
 from typing import Annotated, Optional, Union
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -14,8 +17,8 @@ from .cursor import decode_cursor, encode_cursor, keyset_page
 from .dates import format_date, parse_expiration
 from .errors import ApiError, constraints_violated, json_body, json_response, violation
 from .models import ApiModel, validate
-from .scopes import ENVIRONMENT_SCOPES
-from .token_query import parse_fields, parse_selector, token_view
+from .scopes import environment_scopes
+from .token_query import DEFAULT_FIELDS, parse_fields, parse_selector, token_view
 
 router = APIRouter(prefix='/e/{env}/api/v2/apiTokens')
 reader = environment_token('apiTokens.read')
@@ -45,22 +48,39 @@ class ApiTokenUpdate(ApiModel):
     name: Optional[Name] = None
     enabled: Optional[bool] = None
     scopes: Optional[Annotated[list[str], Field(min_length=1)]] = None
+    # The read-only fields of a token as read back (clients such as Terraform send it whole): accepted, ignored.
+    id: Optional[str] = None
+    owner: Optional[str] = None
+    personalAccessToken: Optional[bool] = None
+    creationDate: Optional[str] = None
+    expirationDate: Optional[str] = None
+    lastUsedDate: Optional[str] = None
+    lastUsedIpAddress: Optional[str] = None
+    modifiedDate: Optional[str] = None
 
 
 class TokenLookup(ApiModel):
     token: Annotated[str, Field(min_length=1)]
 
 
-def scope_violations(body):
-    scopes = body.get('scopes') if isinstance(body.get('scopes'), list) else []
-    return [violation(f'scopes[{index}]', f'Unknown scope {scope}: not a scope of an environment token.')
-            for index, scope in enumerate(scopes) if isinstance(scope, str) and scope not in ENVIRONMENT_SCOPES]
+def refuse_unknown_scopes(emulator, body, raw):
+    """A scope this cluster version does not know fails deserialisation before any validation, as a Java enum does:
+    400 "Could not map JSON at 'scopes[i]' near line L column C", no constraint violations."""
+    scopes = body.get('scopes') if isinstance(body, dict) and isinstance(body.get('scopes'), list) else []
+    known = environment_scopes(emulator.settings.cluster_version)
+    for index, scope in enumerate(scopes):
+        if isinstance(scope, str) and scope not in known:
+            text = raw.decode('utf-8', 'replace')
+            offset = max(text.find(json.dumps(scope)), 0)
+            line = text.count('\n', 0, offset) + 1
+            column = offset - (text.rfind('\n', 0, offset) + 1) + 1
+            raise ApiError(400, f"Could not map JSON at 'scopes[{index}]' near line {line} column {column}")
 
 
 def checked(model, body, extra=()):
     found = validate(model, body) if isinstance(body, dict) else [violation('', 'must be a JSON object')]
     if isinstance(body, dict):
-        found += [item for item in scope_violations(body) + list(extra) if item['path'] not in {f['path'] for f in found}]
+        found += [item for item in extra if item['path'] not in {f['path'] for f in found}]
         if isinstance(body.get('name'), str) and body['name'] and not body['name'].strip():
             found.append(violation('name', 'must not be blank'))
     if found:
@@ -93,6 +113,7 @@ def token_or_404(emulator, env_id, token_id):
 @router.post('')
 async def create_api_token(request: Request, env: str, emulator=Depends(writer)):
     body = await json_body(request)
+    refuse_unknown_scopes(emulator, body, await request.body())
     expires_ms, violations = expiration_ms(body, emulator.now_ms())
     checked(ApiTokenCreate, body, violations)
     token = emulator.issue_token(body['scopes'], env, body['name'], owner=request.state.token.owner,
@@ -132,6 +153,8 @@ def list_query(request, env):
 async def list_api_tokens(request: Request, env: str, emulator=Depends(reader)):
     """Metadata only, newest first by default; expired tokens stay listed."""
     query = list_query(request, env)
+    if query['after'] is not None and not emulator.settings.token_cursor_keeps_fields:
+        query = dict(query, fields=list(DEFAULT_FIELDS))  # later pages in the default fields (not published)
     predicates = parse_selector(query['selector']) if query['selector'] is not None else []
     matching = [token for token in emulator.tokens.of('environment', env) if all(check(token) for check in predicates)]
     key, reverse = SORTS[query['sort']]
@@ -144,7 +167,7 @@ async def list_api_tokens(request: Request, env: str, emulator=Depends(reader)):
 
 
 @router.post('/lookup')
-async def lookup_api_token(request: Request, env: str, emulator=Depends(reader)):
+async def lookup_api_token(request: Request, env: str, emulator=Depends(environment_token())):
     body = checked(TokenLookup, await json_body(request))
     token = emulator.tokens.find(body['token'], 'environment', env)
     if token is None or token.value != body['token']:
@@ -159,16 +182,21 @@ async def get_api_token(request: Request, env: str, token_id: str, emulator=Depe
 
 @router.put('/{token_id}')
 async def update_api_token(request: Request, env: str, token_id: str, emulator=Depends(writer)):
-    body = checked(ApiTokenUpdate, await json_body(request))
+    body = await json_body(request)
+    refuse_unknown_scopes(emulator, body, await request.body())
+    body = checked(ApiTokenUpdate, body)
     token = token_or_404(emulator, env, token_id)
-    if token is request.state.token:
-        raise ApiError(400, SELF.format(verb='update'))
+    if token is request.state.token and body.get('enabled') is False:
+        raise ApiError(400, SELF.format(verb='disable'))
+    renamed = body.get('name') is not None and body['name'] != token.name
+    rescoped = body.get('scopes') is not None and frozenset(body['scopes']) != token.scopes
     for key, attribute in (('name', 'name'), ('enabled', 'enabled')):
         if body.get(key) is not None:
             setattr(token, attribute, body[key])
     if body.get('scopes') is not None:
         token.scopes = frozenset(body['scopes'])
-    token.modified_ms = emulator.now_ms()
+    if renamed or rescoped:
+        token.modified_ms = emulator.now_ms()
     emulator.save()
     return Response(status_code=204)
 
@@ -176,8 +204,6 @@ async def update_api_token(request: Request, env: str, token_id: str, emulator=D
 @router.delete('/{token_id}')
 async def delete_api_token(request: Request, env: str, token_id: str, emulator=Depends(writer)):
     token = token_or_404(emulator, env, token_id)
-    if token is request.state.token:
-        raise ApiError(400, SELF.format(verb='delete'))
     emulator.tokens.remove(token)
     emulator.save()
     return Response(status_code=204)

@@ -95,7 +95,7 @@ def next_query(query, last, settings):
 @router.get('/environments')
 async def list_environments(request: Request, emulator=Depends(provider_token)):
     query = list_query(request, emulator)
-    total, envs, last = emulator.store.page(query)
+    total, envs, last = emulator.store.page(query, emulator.settings.tag_filter_matching == 'loose')
     settings = emulator.settings
     return json_response({
         'totalCount': total,

@@ -10,6 +10,7 @@ from .access import emulator_of
 from .defaults import seeded_environments
 from .errors import ApiError, constraints_violated, json_response
 from .faults import Fault
+from .groups import shown
 from .latency import parse_latency
 from .models import violations_of
 from .profiles import FEATURES, shown_quotas, shown_storage
@@ -35,6 +36,12 @@ class ConfigChange(ControlModel):
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
     write_capacity: Optional[int] = Field(None, ge=0)
+    group_read_model: Optional[Literal['current', 'spec2021']] = None
+    group_names_ignore_case: Optional[bool] = None
+    tag_filter_matching: Optional[Literal['exact', 'loose']] = None
+    token_cursor_keeps_fields: Optional[bool] = None
+    new_environment_api_delay_ms: Optional[int] = Field(None, ge=0, le=60_000)
+    new_environment_api_status: Optional[Literal[404, 503]] = None
     user_repository: Optional[Literal['internal', 'ldap', 'sso']] = None
 
 
@@ -163,7 +170,8 @@ async def environments(request: Request):
 @router.get('/groups')
 async def groups(request: Request):
     """The stored user groups, as GET /api/v1.0/onpremise/groups answers them."""
-    return json_response(list(emulator_of(request).groups.values()))
+    emulator = emulator_of(request)
+    return json_response([shown(emulator, group) for group in emulator.groups.values()])
 
 
 @router.get('/users')

@@ -2,7 +2,7 @@
 
 expirationDate accepts a timestamp in UTC milliseconds, an ISO date (2021-01-25T05:57:01.123+01:00;
 UTC without a zone, a space instead of the T, seconds and fractions optional) or a relative time
-now+NU[/A] (units s m h d w M y; /A aligns down to the start of that unit, in UTC).
+now+NU[/A] (units m h d w M y, as documented: no seconds; /A aligns down to the start of that unit, in UTC).
 """
 
 import calendar
@@ -10,7 +10,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 
-RELATIVE = re.compile(r'^now\+(\d+)([smhdwMy])(?:/([smhdwMy]))?$')
+RELATIVE = re.compile(r'^now\+(\d+)([mhdwMy])(?:/([mhdwMy]))?$')
 ISO = re.compile(r'^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?(Z|[+-]\d\d:?\d\d)?$')
 STEP = {'s': timedelta(seconds=1), 'm': timedelta(minutes=1), 'h': timedelta(hours=1), 'd': timedelta(days=1),
         'w': timedelta(weeks=1)}
@@ -20,6 +20,12 @@ def format_date(epoch_ms):
     """yyyy-MM-ddTHH:mm:ss.SSSZ in UTC."""
     seconds, millis = divmod(int(epoch_ms), 1000)
     return time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds)) + f'.{millis:03d}Z'
+
+
+def parse_date(text):
+    """Epoch ms of a date as format_date writes it (yyyy-MM-ddTHH:mm:ss.SSSZ)."""
+    moment = datetime.strptime(text, '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
 
 
 def _add_months(moment, months):

@@ -5,8 +5,12 @@
 - accessRight maps a permission to environment ids; an unknown id is a 400 "At least one of the
   specified environments doesn't exist". The server adds VIEWER for every environment that has any
   permission, and (switch `implied_view_security_problems`) VIEW_SECURITY_PROBLEMS next to VIEWER.
-- isAccessAccount and isManageAccount are write-only: they read back as hasAccessAccountRole (only
-  under DPS licensing) and hasManageAccountAndViewProductNewsRoles. Name lists read back sorted.
+- The server adds MANAGE_SETTINGS next to CONFIGURE_REQUEST_CAPTURE_DATA ("Change monitoring settings
+  is enabled automatically"). A permission this cluster does not know fails deserialisation (400).
+- Two read models of the account flags (switch `group_read_model`): `current` clusters answer
+  isAccessAccount/isManageAccount; `spec2021` clusters answer hasAccessAccountRole and
+  hasManageAccountAndViewProductUsageRole and treat the is* fields as write-only. Name lists read back sorted.
+- Whether names are compared without case is not published (switch `group_names_ignore_case`, default yes).
 """
 
 from typing import Optional
@@ -22,7 +26,10 @@ router = APIRouter(prefix='/api/v1.0/onpremise/groups')
 provider = cluster_token('ServiceProviderAPI')
 PERMISSIONS = ('VIEWER', 'MANAGE_SETTINGS', 'AGENT_INSTALL', 'LOG_VIEWER', 'VIEW_SENSITIVE_REQUEST_DATA',
                'CONFIGURE_REQUEST_CAPTURE_DATA', 'REPLAY_SESSION_DATA', 'REPLAY_SESSION_DATA_WITHOUT_MASKING',
-               'MANAGE_SECURITY_PROBLEMS', 'VIEW_SECURITY_PROBLEMS')
+               'MANAGE_SECURITY_PROBLEMS', 'VIEW_SECURITY_PROBLEMS', 'MANAGE_SUPPORT_TICKETS')
+READ_MODELS = ('current', 'spec2021')
+# The write field of each account flag and the field a spec2021 cluster answers it in.
+ACCOUNT_FIELDS = (('isAccessAccount', 'hasAccessAccountRole'), ('isManageAccount', 'hasManageAccountAndViewProductUsageRole'))
 NO_SUCH_ENVIRONMENT = "At least one of the specified environments doesn't exist"
 
 
@@ -46,12 +53,13 @@ def access_rights(emulator, sent):
     sent = sent or {}
     unknown = sorted(set(sent) - set(PERMISSIONS))
     if unknown:
-        raise ApiError(400, f'Unknown permission {unknown[0]}; permissions are {", ".join(PERMISSIONS)}.')
+        raise ApiError(400, f'Could not map JSON at \'accessRight["{unknown[0]}"]\' near line 1 column 1')
     rights = {permission: set(ids) for permission, ids in sent.items()}
     every = set().union(*rights.values()) if rights else set()
     if any(emulator.store.get(env_id) is None for env_id in every):
         raise ApiError(400, NO_SUCH_ENVIRONMENT)
     rights['VIEWER'] = rights.get('VIEWER', set()) | every
+    rights['MANAGE_SETTINGS'] = rights.get('MANAGE_SETTINGS', set()) | rights.get('CONFIGURE_REQUEST_CAPTURE_DATA', set())
     if emulator.settings.implied_view_security_problems:
         rights['VIEW_SECURITY_PROBLEMS'] = rights.get('VIEW_SECURITY_PROBLEMS', set()) | rights['VIEWER']
     return {permission: sorted(ids) for permission, ids in sorted(rights.items()) if ids}
@@ -80,8 +88,19 @@ async def group_body(request):
     return body
 
 
+def shown(emulator, group):
+    """A stored group as this cluster's read model answers it."""
+    if emulator.settings.group_read_model == 'current':
+        return group
+    answer = {key: value for key, value in group.items() if key not in dict(ACCOUNT_FIELDS)}
+    for write_field, read_field in ACCOUNT_FIELDS:
+        answer[read_field] = bool(group.get(write_field))
+    return answer
+
+
 def named(emulator, name, other_than=None):
-    return [g for g in emulator.groups.values() if g['name'].casefold() == name.casefold() and g['id'] != other_than]
+    fold = (lambda text: text.casefold()) if emulator.settings.group_names_ignore_case else (lambda text: text)
+    return [g for g in emulator.groups.values() if fold(g['name']) == fold(name) and g['id'] != other_than]
 
 
 def group_or(emulator, group_id, status, message):
@@ -93,7 +112,7 @@ def group_or(emulator, group_id, status, message):
 
 @router.get('')
 async def list_groups(emulator=Depends(provider)):
-    return json_response(list(emulator.groups.values()))
+    return json_response([shown(emulator, group) for group in emulator.groups.values()])
 
 
 @router.post('')
@@ -106,7 +125,7 @@ async def create_group(request: Request, emulator=Depends(provider)):
     group = stored_group(emulator, body, new_id())
     emulator.groups[group['id']] = group
     emulator.save()
-    return json_response(group)
+    return json_response(shown(emulator, group))
 
 
 @router.put('')
@@ -120,7 +139,7 @@ async def update_group(request: Request, emulator=Depends(provider)):
     group = stored_group(emulator, body, body['id'])
     emulator.groups[group['id']] = group
     emulator.save()
-    return json_response(group)
+    return json_response(shown(emulator, group))
 
 
 class ZonePermissions(ApiModel):
@@ -166,7 +185,7 @@ async def get_zone_permissions(group_id: str, emulator=Depends(provider)):
 
 @router.get('/{group_id}')
 async def get_group(group_id: str, emulator=Depends(provider)):
-    return json_response(group_or(emulator, group_id, 404, f'Group {group_id} not found.'))
+    return json_response(shown(emulator, group_or(emulator, group_id, 404, f'Group {group_id} not found.')))
 
 
 @router.delete('/{group_id}')
@@ -178,4 +197,4 @@ async def delete_group(group_id: str, emulator=Depends(provider)):
         user['groups'] = [member_of for member_of in user['groups'] if member_of != group_id]
     emulator.zone_permissions.pop(group_id, None)
     emulator.save()
-    return json_response(group)
+    return json_response(shown(emulator, group))

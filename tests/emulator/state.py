@@ -34,6 +34,17 @@ class Settings:
     # At most this many writes (every method but GET and HEAD) at once; one more is answered 429 with Retry-After.
     # 0: no limit.
     write_capacity: int = 0
+    # How a group read answers the account flags: 'current' (isAccessAccount, isManageAccount) or 'spec2021'
+    # (hasAccessAccountRole, hasManageAccountAndViewProductUsageRole; the is* fields write-only).
+    group_read_model: str = 'current'
+    group_names_ignore_case: bool = True  # whether POST /groups compares names without case (406 either way)
+    tag_filter_matching: str = 'exact'  # how tag() matches: 'exact', or 'loose' (case-insensitive substrings)
+    # Whether later pages of the API token listing keep the `fields` of the first (not published): no, the harsher.
+    token_cursor_keeps_fields: bool = False
+    # Whether a just-created environment's Environment API answers at once (not published): 0 yes; else for that
+    # many ms it answers new_environment_api_status (404 or 503).
+    new_environment_api_delay_ms: int = 0
+    new_environment_api_status: int = 404
     user_repository: str = 'internal'  # 'ldap' or 'sso': users are managed outside, every user write is a 403
 
 

@@ -30,9 +30,9 @@ class Store:
     def all(self):
         return list(self.environments.values())
 
-    def page(self, query):
+    def page(self, query, loose_tags=False):
         """(totalCount, environments, key of the last one or None) for a query with filter, sort, pageSize, after."""
-        predicates = parse_filter(query['filter']) if query.get('filter') is not None else []
+        predicates = parse_filter(query['filter'], loose_tags) if query.get('filter') is not None else []
         matching = [env for env in self.environments.values() if all(check(env) for check in predicates)]
         key, reverse = SORTS[query.get('sort') or DEFAULT_SORT]
         page, last = keyset_page(matching, key, reverse, query.get('after'), query['pageSize'])

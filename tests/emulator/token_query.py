@@ -1,6 +1,6 @@
 """How the Environment API v2 shows tokens: the ApiToken fields, `fields` and `apiTokenSelector`.
 
-apiTokenSelector takes owner(...) (any of the values), scope(...) (all of them) and
+apiTokenSelector takes owner(...) (any of the values), scope(...) (any of them, as documented) and
 personalAccessToken(true|false), separated by commas (all must match). Values are quoted ("x", with ~
 escaping " and ~) or bare. There is no name criterion: names are matched by clients, on every page.
 """
@@ -90,7 +90,7 @@ def _predicate(kind, values):
     if kind == 'owner':
         return lambda token: token.owner in values
     if kind == 'scope':
-        return lambda token: all(value in token.scopes for value in values)
+        return lambda token: any(value in token.scopes for value in values)
     if kind == 'personalAccessToken' and len(values) == 1 and values[0] in ('true', 'false'):
         return lambda token: token.personal == (values[0] == 'true')
     raise _invalid('apiTokenSelector', f'Unsupported criterion {kind}(); use owner(), scope() or personalAccessToken().')

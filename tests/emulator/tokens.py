@@ -127,6 +127,17 @@ def token_from_header(header):
     return token.strip()
 
 
+# A 403 names each scope with its description, as real clusters write it (the descriptions of the published specs).
+SCOPE_DESCRIPTIONS = {
+    'ServiceProviderAPI': 'Service Provider API', 'ClusterTokenManagement': 'Cluster token management',
+    'EnvironmentTokenManagement': '"Token Management" Token creation for existing environments',
+    'ControlManagement': 'ControlManagement', 'UnattendedInstall': 'UnattendedInstall',
+    'Nodekeeper': 'Nodekeeper access for node management', 'apiTokens.read': 'Read API tokens',
+    'apiTokens.write': 'Write API tokens', 'DataExport': 'Access problem and event feed, metrics, and topology',
+    'TenantTokenManagement': 'Token management',
+}
+
+
 def authenticate(store, header, kind, environment, scopes, now_ms):
     """The token of this request; 401 unless it is a live token of this kind and environment, 403 without a scope.
 
@@ -138,6 +149,7 @@ def authenticate(store, header, kind, environment, scopes, now_ms):
             or token.expired(now_ms)):
         raise ApiError(401, AUTH_FAILED)
     if scopes and not set(scopes) & token.scopes:
-        raise ApiError(403, 'Token is missing required scope. Use one of: ' + ', '.join(scopes))
+        raise ApiError(403, 'Token is missing required scope. Use one of: ' + ', '.join(
+            f'{scope} ({SCOPE_DESCRIPTIONS[scope]})' if scope in SCOPE_DESCRIPTIONS else scope for scope in scopes))
     token.last_used_ms = now_ms
     return token

@@ -27,7 +27,7 @@ def accepts_plain_text(request):
 
 
 @router.get('/e/{env}/api/v1/time')
-async def environment_time(request: Request, emulator=Depends(environment_token('DataExport'))):
+async def environment_time(request: Request, emulator=Depends(environment_token())):  # the docs name no scope
     if not accepts_plain_text(request):
         raise ApiError(406, 'Not Acceptable: this resource produces only text/plain.')
     return PlainTextResponse(str(emulator.now_ms()), media_type='text/plain; charset=utf-8')

@@ -46,7 +46,7 @@ TASKS = [
     store('the rotated token', 'rotated.token', 'rotated.token'),
     token('drift', scopes=['DataExport']),
     dict(token('check mode', name='never'), check_mode=True),
-    token('an unknown scope', ignore_errors=True, scopes=['Nope']),
+    token('an unknown scope', ignore_errors=True, scopes=['PaaSIntegration']),
     token('a refused token-management token', ignore_errors=True, token_management_token='{{ team_other_token }}'),
     {'name': 'list the tokens', 'clusterops.dynatrace.dynatrace_api_token_info': {'environment_name': 'shown-team'}},
     token('delete', name='ingest', state='absent'),
@@ -87,5 +87,5 @@ def test_no_display_shows_a_token_secret(emulator, tmp_path, verbosity, diff):
         assert 'changed: [localhost]' in shown and (CENSORED in shown) == (verbosity > 0), (task, shown)
     assert ('cannot be read again' in section(output, 'the same again')) == (verbosity > 0)
     assert ('"scopes"' in section(output, 'drift')) == (verbosity > 0)
-    assert 'scopes Nope' in section(output, 'an unknown scope')
+    assert 'scopes: PaaSIntegration is not a scope' in section(output, 'an unknown scope')
     assert 'token_management_token was not accepted' in section(output, 'a refused token-management token')

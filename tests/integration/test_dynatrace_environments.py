@@ -110,11 +110,11 @@ def test_tokens_not_recorded_are_looked_up_with_one_mint_per_environment(emulato
 
 
 def test_bad_input_in_one_item_fails_before_any_request(emulator):
-    declared = [{'name': 'fine'}, {'name': 'bad', 'api_tokens': [{'name': 'x', 'scopes': ['NoSuchScope']}],
-                                   'permissions': {'g': ['VIEWR']}}]
+    declared = [{'name': 'fine'}, {'name': 'bad', 'api_tokens': [{'name': 'x', 'scopes': ['PaaSIntegration']}],
+                                   'permissions': {'g': ['viewer']}}]
     status, result = run_module('dynatrace_environments', emulator, environments=declared)
     assert status == 'failed'
-    assert 'environments[1] (bad)' in result['msg'] and 'NoSuchScope' in result['msg'] and 'VIEWR' in result['msg']
+    assert 'environments[1] (bad)' in result['msg'] and 'PaaSIntegration' in result['msg'] and 'viewer' in result['msg']
     assert api_requests(emulator) == []
 
 

@@ -169,6 +169,26 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     assert [(entry['method'], entry['path']) for entry in target.requests()] == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
 
 
+def test_support_tickets_and_capture_data_round_trip_and_reapplying_changes_nothing(emulator, emulator_factory, tmp_path):
+    """MANAGE_SUPPORT_TICKETS is exported and applied again; the MANAGE_SETTINGS the cluster adds next to
+    CONFIGURE_REQUEST_CAPTURE_DATA is left out of the file and never counts as a difference."""
+    search = api_create(emulator, dict(name='search'))
+    api_create_group(emulator, 'support', {'MANAGE_SUPPORT_TICKETS': [search], 'CONFIGURE_REQUEST_CAPTURE_DATA': [search]})
+    export(emulator, tmp_path / 'a.yml')
+    (item,) = yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list']
+    assert item['permissions'] == {'support': ['CONFIGURE_REQUEST_CAPTURE_DATA', 'MANAGE_SUPPORT_TICKETS']}
+    target = emulator_factory()
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    (group,) = target.groups()
+    assert group['accessRight']['MANAGE_SUPPORT_TICKETS'] == [search] and group['accessRight']['MANAGE_SETTINGS'] == [search]
+    export(target, tmp_path / 'b.yml')
+    assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
+    target.clear_requests()
+    again = apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True)
+    assert recap(again)['changed'] == 0, again.stdout[-4000:]
+    assert [entry['method'] for entry in target.requests()] == ['GET', 'GET']
+
+
 def test_export_groups_false_reads_and_writes_no_group(emulator, tmp_path):
     seed_cluster(emulator, namesake=False)
     search = environment_id_of(emulator, 'Team (Search), EU')

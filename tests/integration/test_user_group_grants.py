@@ -73,6 +73,6 @@ def test_a_group_created_by_another_run_meanwhile_is_adopted(emulator, client):
 def test_bad_grants_fail_before_any_request(emulator, client):
     groups = _api_groups.list_groups(client)
     emulator.clear_requests()
-    with pytest.raises(DynatraceError, match="unknown permission 'VIEWR'"):
-        grant_environment(client, groups, 'x', {'g': ['VIEWR']})
+    with pytest.raises(DynatraceError, match="'VIEWER ' is not a well-formed"):
+        grant_environment(client, groups, 'x', {'g': ['VIEWER ']})
     assert emulator.requests() == []

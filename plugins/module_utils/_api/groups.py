@@ -13,6 +13,8 @@ create is a name that is taken (GroupNameTakenError), a 406 on an update is a gr
 
 from urllib.parse import quote
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import names_refused
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_PERMISSION
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import SCOPE_SERVICE_PROVIDER, DynatraceError
 
 GROUPS_PATH = '/api/v1.0/onpremise/groups'
@@ -36,6 +38,12 @@ def _check_group(value, method, path):
     return value
 
 
+def permissions_refused(body):
+    """A 400 about the accessRight's permission names names the option `permissions` and the refused names."""
+    return names_refused(ENVIRONMENT_PERMISSION, 'permissions', sorted((body or {}).get('accessRight') or ()),
+                         ('accessRight', 'permission'))
+
+
 def list_groups(client):
     """GET /groups: every group of the cluster (the API has no paging and no filter)."""
     answer = client.request('GET', GROUPS_PATH, scope=SCOPE_SERVICE_PROVIDER).body
@@ -50,7 +58,8 @@ def create_group(client, body):
     Raises GroupNameTakenError on 406, and ResponseLostError when the outcome is unknown.
     """
     try:
-        answer = client.request('POST', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
+        with permissions_refused(body):
+            answer = client.request('POST', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
     except DynatraceError as exc:
         if exc.status == 406:
             raise GroupNameTakenError('a group named %r exists already (%s)' % (body.get('name'), exc.message),
@@ -66,7 +75,8 @@ def update_group(client, body):
     (or its name is taken by another): the error says so.
     """
     try:
-        answer = client.request('PUT', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
+        with permissions_refused(body):
+            answer = client.request('PUT', GROUPS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER).body
     except DynatraceError as exc:
         if exc.status == 406:
             raise exc.reworded('group %s (%r) was deleted or renamed after it was read; run the task again (%s)'

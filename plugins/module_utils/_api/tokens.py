@@ -46,6 +46,31 @@ def list_api_tokens(client, environment_id, fields, page_size=MAX_PAGE_SIZE):
     return tokens
 
 
+def get_api_token(client, environment_id, token_id):
+    """GET /apiTokens/{id}: the whole metadata of one token, or None when it does not exist (404)."""
+    path = api_tokens_path(environment_id, token_id)
+    try:
+        return _check_token(client.request('GET', path, scope=SCOPE_READ).body, 'GET', path)
+    except DynatraceError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def completed(client, environment_id, tokens, wanted=lambda token: True):
+    """The listed tokens, each `wanted` one that lacks its scopes read alone.
+
+    Whether later pages of the listing keep the requested fields is not published: a token listed without
+    `scopes` is unknown, not a token without scopes, so it is read by id (one GET each, only when it happens).
+    """
+    result = []
+    for token in tokens:
+        if 'scopes' not in token and wanted(token):
+            token = get_api_token(client, environment_id, token['id']) or token
+        result.append(token)
+    return result
+
+
 def create_api_token(client, environment_id, body):
     """POST a new API token; return the answer {id, token, expirationDate?}: the secret is in `token`.
 

@@ -32,8 +32,10 @@ from functools import partial
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import NamesRefusedError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, needs_confirmation
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
@@ -67,13 +69,49 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     run = Run(client, params, check_mode, warn, now_ms)
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     limit = AdaptiveLimit(params['parallel'])
-    outcomes = run_jobs(jobs, params['parallel'], congestion=lambda: client.gate.pushbacks, limit=limit)
-    results = [_outcome_result(item, outcome) for item, outcome in zip(items, outcomes)]
+    run_adaptive = partial(run_jobs, congestion=lambda: client.gate.pushbacks, limit=limit)
+    results = run_confirming_names_first(items, jobs, params['parallel'], check_mode, run_adaptive)
     run.grant_all(items, results)
     if params.get('token_dir') and not check_mode:
         write_token_files(params['token_dir'], results)
     return dict(summary(results), concurrency=dict(limit=params['parallel'], lowest=limit.lowest,
                                                    final=limit.limit, backoffs=limit.backoffs))
+
+
+def unconfirmed_scopes(item):
+    """The token scopes of an item that some clusters may not know: the server must confirm them."""
+    return needs_confirmation(ENVIRONMENT_SCOPE, [scope for token in item.get('api_tokens') or []
+                                                  for scope in token.get('scopes') or ()])
+
+
+def run_confirming_names_first(items, jobs, parallel, check_mode, run_many=run_jobs):
+    """The results of every item's job, in list order, with nothing half-applied when the cluster refuses a name.
+
+    Scopes a cluster may not know (newer or undocumented ones) are confirmed by the server's answer for the first
+    item that uses them, which runs alone before any other write. When the cluster refuses names there, every
+    other item that uses unconfirmed scopes is not attempted (it would be refused the same way after its
+    environment was written); the others run.
+    """
+    first = next((position for position, item in enumerate(items) if unconfirmed_scopes(item)), None)
+    if first is None or check_mode:
+        return [_outcome_result(item, outcome) for item, outcome in zip(items, run_many(jobs, parallel))]
+    (probe,) = run_jobs([jobs[first]], 1)
+    refused = probe.error.names if isinstance(probe.error, NamesRefusedError) else None
+    held = set(position for position, item in enumerate(items)
+               if refused is not None and position != first and unconfirmed_scopes(item))
+    rest = [position for position in range(len(items)) if position != first and position not in held]
+    outcomes = dict(zip(rest, run_many([jobs[position] for position in rest], parallel)))
+    outcomes[first] = probe
+    results = []
+    for position, item in enumerate(items):
+        if position in held:
+            results.append(dict(name=label(item), changed=False, failed=True, msg=(
+                'not attempted: the cluster refused scopes %s of %s, and this item uses scopes it has not confirmed '
+                '(%s); nothing of this item was written. Correct the scopes and run again.'
+                % (', '.join(refused), label(items[first]), ', '.join(unconfirmed_scopes(item))))))
+        else:
+            results.append(_outcome_result(item, outcomes[position]))
+    return results
 
 
 def plan_all(items, environments, update_existing, list_name='environments'):
@@ -125,7 +163,7 @@ class Run:
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
         elif step.kind in planner.KEEPS and item.get('api_tokens'):
-            result['api_tokens'] = self.tokens(item, result['environment_id'], token)
+            result['api_tokens'] = self.tokens(item, result['environment_id'], token, created=step.kind == planner.CREATE)
             result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
         if result.get('environment_id') and params['state'] == 'present':
             result['environment_url'] = environment_url(self.client, result['environment_id'])
@@ -160,7 +198,7 @@ class Run:
                         'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
                         'again to check them and create any still missing' % environment_id)
 
-    def tokens(self, item, environment_id, token_management_token):
+    def tokens(self, item, environment_id, token_management_token, created=False):
         """Ensure the declared API tokens that the token folder does not record; one session for all of them."""
         pending = pending_tokens(item, environment_id, self.recorded, self.verify)
         names = set(token['name'] for token in pending)
@@ -171,14 +209,17 @@ class Run:
                              msg='not recorded in the token folder: looked up (and created when missing) when not '
                                  'in check mode') for t in pending]
         elif pending:
-            results += self._ensure_tokens(environment_id, token_management_token, pending)
+            results += self._ensure_tokens(environment_id, token_management_token, pending, created)
         return sorted(results, key=lambda t: t['name'])
 
-    def _ensure_tokens(self, environment_id, token_management_token, pending):
+    def _ensure_tokens(self, environment_id, token_management_token, pending, created=False):
         session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
+        names = set(token['name'] for token in pending)
         results = []
         with session:
-            listing = _api_tokens.list_api_tokens(session.client, environment_id, LIST_FIELDS)
+            listing = list_tokens(session.client, environment_id, created)
+            listing = _api_tokens.completed(session.client, environment_id, listing,
+                                            lambda token: token.get('name') in names)
             for token in pending:
                 params = dict(token, state='present', rotate=False, update_existing=False)
                 outcome = TokenTask(session, params, False, self.warn, self.now_ms, listing).present()
@@ -205,6 +246,23 @@ class Run:
             if failed:
                 result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
             result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+
+
+# Whether a just-created environment's Environment API answers at once is not published: for an environment this
+# run created, a 404 (tenant not resolved yet) or 503 on its first request is waited out briefly (about 15 s).
+NEW_ENVIRONMENT_WAITS = (1, 2, 4, 8)
+
+
+def list_tokens(client, environment_id, created, sleep=time.sleep):
+    """The environment's API tokens; for an environment created in this run, its first answers 404/503 waited out."""
+    for wait in NEW_ENVIRONMENT_WAITS if created else ():
+        try:
+            return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
+        except DynatraceError as exc:
+            if exc.status not in (404, 503):
+                raise
+        sleep(wait)
+    return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
 
 
 def write_token_files(folder, results):

@@ -97,6 +97,8 @@ def build_query(params):
     - tags: `tag(a),tag(b)` for safe tags; an unsafe tag is checked client-side (exact membership).
     - tags_any: `tag(a,b)` when every tag is safe; otherwise all of it client-side (a partial any-of on the
       server would drop environments that carry only the unsafe tag).
+    - Every tag criterion is checked client-side again: how the server matches tags (case, substrings, key:value)
+      is not published, so its answer only narrows the listing.
     - enabled: `state(ENABLED|DISABLED)`; trial: `trial(true|false)`.
     """
     terms, criteria = [], []
@@ -119,14 +121,12 @@ def build_query(params):
     for tag in _unique(params.get('tags') or []):
         if is_filter_safe(tag):
             terms.append('tag(%s)' % tag)
-        else:
-            criteria.append(('tag', tag))
+        criteria.append(('tag', tag))
     tags_any = _unique(params.get('tags_any') or [])
     if tags_any:
         if all(is_filter_safe(tag) for tag in tags_any):
             terms.append('tag(%s)' % ','.join(tags_any))
-        else:
-            criteria.append(('tags_any', tags_any))
+        criteria.append(('tags_any', tags_any))
     if params.get('enabled') is not None:
         terms.append('state(%s)' % ('ENABLED' if params['enabled'] else 'DISABLED'))
     if params.get('trial') is not None:

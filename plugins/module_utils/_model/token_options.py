@@ -7,7 +7,7 @@
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
 
-The scope names an environment token may carry, the rules of the options (name, scopes, expiration),
+The rules of the options (name, scopes, expiration),
 the expiration grammar of the Environment API v2, the snake_case view of a token's metadata and the
 drift between an existing token and the task. No client and no request here; the clock comes in as
 `now_ms` so that every rule can be tested.
@@ -17,37 +17,14 @@ import calendar
 import re
 import time
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, name_errors as api_name_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.case import camel_to_snake
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import ENVIRONMENT_ID_PATTERN
 
-NAME_MAX_LENGTH = 100
-
-# Scopes of an environment token, as Dynatrace documents them for the Environment API v2 (POST /apiTokens):
-# the API v1 names (DataExport, InstallerDownload, ...) and the API v2 names (metrics.ingest, ...).
-ENVIRONMENT_SCOPES = frozenset((
-    'DataExport', 'InstallerDownload', 'PaaSIntegration', 'SupportAlert', 'PluginUpload', 'ReadConfig',
-    'WriteConfig', 'TenantTokenManagement', 'LogExport', 'ExternalSyntheticIntegration', 'ReadSyntheticData',
-    'AdvancedSyntheticIntegration', 'CaptureRequestData', 'DataImport', 'DataPrivacy', 'DssFileManagement',
-    'DTAQLAccess', 'UserSessionAnonymization', 'RumBrowserExtension', 'RumJavaScriptTagManagement',
-    'ActiveGateCertManagement', 'RestRequestForwarding', 'Davis',
-    'apiTokens.read', 'apiTokens.write', 'activeGateTokenManagement.create', 'activeGateTokenManagement.read',
-    'activeGateTokenManagement.write', 'activeGates.read', 'activeGates.write', 'auditLogs.read',
-    'credentialVault.read', 'credentialVault.write', 'entities.read', 'entities.write', 'events.ingest',
-    'events.read', 'extensions.read', 'extensions.write', 'logs.ingest', 'logs.read', 'metrics.ingest',
-    'metrics.read', 'metrics.write', 'networkZones.read', 'networkZones.write', 'oneAgents.read',
-    'oneAgents.write', 'openTelemetryTrace.ingest', 'problems.read', 'problems.write', 'releases.read',
-    'securityProblems.read', 'securityProblems.write', 'settings.read', 'settings.write', 'slo.read',
-    'slo.write', 'syntheticLocations.read', 'syntheticLocations.write', 'traces.lookup',
-))
-# Scopes only a cluster token carries: asked for here they are a mistake worth naming as such.
-CLUSTER_ONLY_SCOPES = frozenset((
-    'ServiceProviderAPI', 'EnvironmentTokenManagement', 'ClusterTokenManagement', 'ControlManagement', 'Nodekeeper',
-    'UnattendedInstall', 'DiagnosticExport',
-))
-
-RELATIVE = re.compile(r'^now\+([1-9][0-9]{0,5})([smhdwMy])$')
+# Relative dates: the units the API documents (m h d w M y); there is no unit for seconds.
+RELATIVE = re.compile(r'^now\+([1-9][0-9]{0,5})([mhdwMy])$')
 ISO = re.compile(r'^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?(Z|[+-]\d\d:?\d\d)?$')
-EXPIRATION_HELP = ('use now+<N><unit> (unit s, m, h, d, w, M or y; for example now+30d), a date such as 2027-01-31 or '
+EXPIRATION_HELP = ('use now+<N><unit> (unit m, h, d, w, M or y; for example now+30d), a date such as 2027-01-31 or '
                    '2027-01-31T12:00:00+01:00 (UTC without a zone), or a timestamp in UTC milliseconds')
 # The fields of a token the listing is asked for (the default set lacks scopes and dates).
 LIST_FIELDS = '+scopes,+expirationDate,+lastUsedDate,+lastUsedIpAddress,+modifiedDate,+personalAccessToken'
@@ -103,26 +80,17 @@ def _utc_fields(seconds):
 
 
 def scope_errors(scopes, required):
-    """Errors of the `scopes` option: required and not empty for a token that may be created, every name known."""
+    """Errors of the `scopes` option: required and not empty for a token that may be created; only names that are
+    certainly wrong are refused here (the shared rule of api_names), the cluster decides on the rest."""
     if not scopes:
         return ['scopes must name at least one scope (for example [InstallerDownload])'] if required else []
-    errors = []
-    cluster = sorted(set(scope for scope in scopes if scope in CLUSTER_ONLY_SCOPES))
-    unknown = sorted(set(scope for scope in scopes if scope not in ENVIRONMENT_SCOPES and scope not in CLUSTER_ONLY_SCOPES))
-    if cluster:
-        errors.append('scopes %s: scopes of cluster tokens, which no environment token can carry'
-                      % ', '.join(cluster))
-    if unknown:
-        errors.append('scopes %s: not scopes of an environment token (names are case-sensitive, for example '
-                      'InstallerDownload, metrics.ingest, logs.ingest)' % ', '.join(unknown))
-    return errors
+    return api_name_errors(ENVIRONMENT_SCOPE, 'scopes', scopes)
 
 
 def name_errors(name):
+    """The token name must not be empty; its longest length is the cluster's to say."""
     if name is None or not str(name).strip():
         return ['name must not be empty']
-    if len(name) > NAME_MAX_LENGTH:
-        return ['name must be at most %d characters, got %d' % (NAME_MAX_LENGTH, len(name))]
     return []
 
 

@@ -11,16 +11,24 @@ Pure: no client, no request. The API holds a group's permissions as `accessRight
 permission to environment ids; the model works on the transposed map, environment id -> set of
 permissions ("rights"), which is how tasks declare them and how the diff shows them.
 
-The cluster adds VIEWER for every environment that has any other permission, and may add
-VIEW_SECURITY_PROBLEMS next to VIEWER. Neither is ever drift: a group "holds" what a task wants
-when it has every wanted permission, whatever of those two the server added on top.
+The cluster adds VIEWER for every environment that has any other permission, may add
+VIEW_SECURITY_PROBLEMS next to VIEWER, and adds MANAGE_SETTINGS next to CONFIGURE_REQUEST_CAPTURE_DATA.
+None of them is ever drift: a group "holds" what a task wants when it has every wanted permission,
+whatever the server added on top.
+
+Permission names follow the one rule of api_names: only malformed names are refused here, the
+cluster decides on the rest (it adds permissions with its releases).
 """
 
-PERMISSIONS = ('VIEWER', 'MANAGE_SETTINGS', 'AGENT_INSTALL', 'LOG_VIEWER', 'VIEW_SENSITIVE_REQUEST_DATA',
-               'CONFIGURE_REQUEST_CAPTURE_DATA', 'REPLAY_SESSION_DATA', 'REPLAY_SESSION_DATA_WITHOUT_MASKING',
-               'MANAGE_SECURITY_PROBLEMS', 'VIEW_SECURITY_PROBLEMS')
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import (
+    DOCUMENTED_ENVIRONMENT_PERMISSIONS, ENVIRONMENT_PERMISSION, name_errors, sorted_names,
+)
+
+PERMISSIONS = DOCUMENTED_ENVIRONMENT_PERMISSIONS
 VIEWER = 'VIEWER'
 VIEW_SECURITY_PROBLEMS = 'VIEW_SECURITY_PROBLEMS'
+MANAGE_SETTINGS = 'MANAGE_SETTINGS'
+CONFIGURE_REQUEST_CAPTURE_DATA = 'CONFIGURE_REQUEST_CAPTURE_DATA'
 MODES = ('merge', 'replace')
 ENTRY_STATES = ('present', 'absent')
 # The account flags of a group: the write field, then the fields a GET may answer it in. Current clusters answer
@@ -52,11 +60,8 @@ def _text_list_errors(option, values):
 
 
 def permission_list_errors(where, permissions):
-    """Errors of one list of permission names (documented names only)."""
-    if not isinstance(permissions, list):
-        return ['%s must be a list of permission names' % where]
-    return ['%s: unknown permission %r; the permissions are %s' % (where, name, ', '.join(PERMISSIONS))
-            for name in permissions if name not in PERMISSIONS]
+    """Errors of one list of permission names: only malformed ones (the shared rule of api_names)."""
+    return name_errors(ENVIRONMENT_PERMISSION, where, permissions)
 
 
 def entry_errors(index, entry):
@@ -215,7 +220,16 @@ def environment_holds(current, wanted):
     current, wanted = current or set(), wanted or set()
     if not wanted:
         return not current
-    return wanted <= current and not current - wanted - {VIEWER, VIEW_SECURITY_PROBLEMS}
+    return wanted <= current and not current - wanted - implied_by(wanted)
+
+
+def implied_by(permissions):
+    """What the cluster adds by itself next to `permissions`: VIEWER and VIEW_SECURITY_PROBLEMS always (VIEWER comes
+    with any permission), MANAGE_SETTINGS with CONFIGURE_REQUEST_CAPTURE_DATA."""
+    implied = {VIEWER, VIEW_SECURITY_PROBLEMS}
+    if CONFIGURE_REQUEST_CAPTURE_DATA in permissions:
+        implied.add(MANAGE_SETTINGS)
+    return implied
 
 
 def declared_permissions(held):
@@ -225,7 +239,7 @@ def declared_permissions(held):
     VIEW_SECURITY_PROBLEMS next to VIEWER. VIEWER alone (or with VIEW_SECURITY_PROBLEMS) stays VIEWER.
     """
     held = set(held or ())
-    own = held - {VIEWER, VIEW_SECURITY_PROBLEMS}
+    own = held - implied_by(held)
     if not own:
         own = {VIEWER} if VIEWER in held else held
     return own
@@ -274,8 +288,7 @@ def update_body(group, rights, ldap_group_names=None, sso_group_names=None):
 
 def sorted_permissions(permissions):
     """Permissions in the documented order; names the documentation does not list come last, sorted."""
-    known = [name for name in PERMISSIONS if name in permissions]
-    return known + sorted(name for name in permissions if name not in PERMISSIONS)
+    return sorted_names(ENVIRONMENT_PERMISSION, permissions)
 
 
 def permissions_option(rights, index):

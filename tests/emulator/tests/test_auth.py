@@ -78,10 +78,10 @@ def test_error_messages_never_echo_the_token(api):
 
 
 @pytest.mark.parametrize('method, path, scope', [
-    ('GET', ENVIRONMENTS, 'ServiceProviderAPI'),
-    ('POST', ENVIRONMENTS, 'ServiceProviderAPI'),
-    ('GET', '/api/v1.0/onpremise/groups', 'ServiceProviderAPI'),
-    ('GET', '/api/cluster/v2/tokens', 'ClusterTokenManagement'),
+    ('GET', ENVIRONMENTS, 'ServiceProviderAPI (Service Provider API)'),
+    ('POST', ENVIRONMENTS, 'ServiceProviderAPI (Service Provider API)'),
+    ('GET', '/api/v1.0/onpremise/groups', 'ServiceProviderAPI (Service Provider API)'),
+    ('GET', '/api/cluster/v2/tokens', 'ClusterTokenManagement (Cluster token management)'),
 ])
 def test_missing_scope_is_403_naming_it(api, method, path, scope):
     api.handle.add_token(ONLY_NODEKEEPER, ['Nodekeeper'])

@@ -8,6 +8,8 @@ from tests.emulator.tests.helpers import ENVIRONMENTS, Api, assert_error
 GROUPS = '/api/v1.0/onpremise/groups'
 READ_FIELDS = {'id', 'name', 'isClusterAdminGroup', 'isAccessAccount', 'isManageAccount',
                'ldapGroupNames', 'ssoGroupNames', 'accessRight'}
+SPEC2021_FIELDS = READ_FIELDS - {'isAccessAccount', 'isManageAccount'} | {
+    'hasAccessAccountRole', 'hasManageAccountAndViewProductUsageRole'}
 
 
 def group(name='team-viewers', **fields):
@@ -36,6 +38,31 @@ def test_create_adds_implied_permissions_and_reads_back_the_server_shape(envs):
     assert api.get(GROUPS).json() == [created]
 
 
+def test_the_2021_read_model_answers_the_account_flags_in_the_has_fields(envs):
+    api, prod, _dev = envs
+    api.handle.configure(group_read_model='spec2021')
+    created = api.post(GROUPS, json=group(isManageAccount=True, isAccessAccount=False)).json()
+    assert set(created) == SPEC2021_FIELDS
+    assert created['hasManageAccountAndViewProductUsageRole'] is True and created['hasAccessAccountRole'] is False
+    assert api.get(GROUPS).json() == [created]
+
+
+def test_capture_data_brings_manage_settings_and_support_tickets_is_a_permission(envs):
+    api, prod, dev = envs
+    created = api.post(GROUPS, json=group(accessRight={'CONFIGURE_REQUEST_CAPTURE_DATA': [prod],
+                                                       'MANAGE_SUPPORT_TICKETS': [dev]})).json()
+    assert created['accessRight']['MANAGE_SETTINGS'] == [prod]
+    assert created['accessRight']['MANAGE_SUPPORT_TICKETS'] == [dev]
+
+
+def test_group_names_compared_with_case_under_the_switch(envs):
+    api, _prod, _dev = envs
+    assert api.post(GROUPS, json=group(name='Team')).status_code == 200
+    assert api.post(GROUPS, json=group(name='team')).status_code == 406
+    api.handle.configure(group_names_ignore_case=False)
+    assert api.post(GROUPS, json=group(name='team')).status_code == 200
+
+
 def test_implied_view_security_problems_can_be_switched_off(envs):
     api, prod, _dev = envs
     api.handle.configure(implied_view_security_problems=False)
@@ -48,7 +75,7 @@ def test_implied_view_security_problems_can_be_switched_off(envs):
     (group(name=''), 400, ['name cannot be null or empty']),
     ({'name': 'x'}, 400, ['Constraints violated']),  # isClusterAdminGroup is required
     (group(accessRight={'VIEWER': ['no-such-env']}), 400, ["At least one of the specified environments doesn't exist"]),
-    (group(accessRight={'SUPERUSER': []}), 400, ['Unknown permission SUPERUSER']),
+    (group(accessRight={'SUPERUSER': []}), 400, ['Could not map JSON at \'accessRight["SUPERUSER"]\'']),
     (group(color='red'), 400, ['Constraints violated']),
 ])
 def test_create_refusals_create_nothing(envs, body, status, words):

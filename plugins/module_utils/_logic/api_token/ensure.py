@@ -22,7 +22,9 @@ Check mode sends no request that creates, changes or deletes an API token.
 import time
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import names_refused
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
     LIST_FIELDS, create_body, token_drift, token_view,
 )
@@ -45,6 +47,7 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
+        tokens = api.completed(session.client, env_id, tokens, lambda token: token.get('name') == params['name'])
         if session.minted and not check_mode:
             result['expired_minted_tokens_deleted'] = session.delete_expired_leftovers(tokens)
         task = Task(session, params, check_mode, warn, now_ms, tokens)
@@ -125,7 +128,8 @@ class Task:
         scopes = sorted(set(self.params['scopes'])) if 'scopes' in drift else None
         enabled = True if 'enabled' in drift else None
         if not self.check_mode:
-            api.update_api_token(self.client, self.env_id, self.existing['id'], scopes=scopes, enabled=enabled)
+            with names_refused(ENVIRONMENT_SCOPE, 'scopes', scopes, ('scope',)):
+                api.update_api_token(self.client, self.env_id, self.existing['id'], scopes=scopes, enabled=enabled)
         updated = dict(view, scopes=scopes or view['scopes'], enabled=True)
         return dict(changed=True, api_token=updated,
                     msg='API token %r (%s) updated in place (%s); it keeps its secret, which is not returned.'
@@ -142,9 +146,11 @@ class Task:
         answer and can never be read, so it is deleted before the POST is sent again. Never two tokens of
         one name from one task.
         """
+        last_loss = None
         for dummy in range(attempts):
             try:
-                return api.create_api_token(self.client, self.env_id, body)
+                with names_refused(ENVIRONMENT_SCOPE, 'scopes', body['scopes'], ('scope',)):
+                    return api.create_api_token(self.client, self.env_id, body)
             except ResponseLostError as lost:
                 last_loss = lost
             tokens = api.list_api_tokens(self.client, self.env_id, LIST_FIELDS)
@@ -160,4 +166,4 @@ class Task:
                           % (last_loss.message, new[0]['id']))
         raise DynatraceError('the create request for API token %r was sent %d times and each answer was lost; no '
                              'token of that name is left behind. Check the network path to the cluster.'
-                             % (body['name'], attempts), method='POST', path=last_loss.path, attempts=attempts)
+                             % (body['name'], attempts), method='POST', path=last_loss and last_loss.path, attempts=attempts)

@@ -28,6 +28,8 @@ def api_token_info(cluster, params, warn=None, now_ms=None):
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token_info', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
+        tokens = api.completed(session.client, env_id, tokens,
+                               lambda token: params.get('name') is None or token.get('name') == params['name'])
     # The token minted to read the list is this task's own tool, not part of the environment's tokens.
     shown = [token_view(token, now_ms) for token in tokens if not session.is_minted(token)]
     if params.get('name') is not None:

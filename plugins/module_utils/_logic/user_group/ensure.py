@@ -54,16 +54,14 @@ def read_index(client):
 
 
 def find_group(groups, name):
-    """The group named exactly `name`, or None; a name that differs only in case fails (the cluster refuses it)."""
+    """The group named exactly `name`, or None. Whether the cluster compares names without case is not published:
+    a group whose name differs only in case is not this one; the create's 406 tells (see create_or_adopt)."""
     exact = [group for group in groups if group['name'] == name]
-    if len(exact) == 1:
-        return exact[0]
-    folded = sorted(group['name'] for group in groups if group['name'].casefold() == name.casefold())
-    if folded:
-        raise DynatraceError('no group is named %r, but %s %s: the cluster compares group names without case, so it '
-                             'would refuse to create %r; use the existing name'
-                             % (name, 'group' if len(folded) == 1 else 'groups', ', '.join(repr(n) for n in folded), name))
-    return None
+    return exact[0] if len(exact) == 1 else None
+
+
+def same_but_case(groups, name):
+    return sorted(group['name'] for group in groups if group['name'] != name and group['name'].casefold() == name.casefold())
 
 
 class Task:
@@ -125,7 +123,8 @@ def create_or_adopt(client, body, warn, attempts=2):
         created = api.create_group(client, body)
     except (api.GroupNameTakenError, ResponseLostError) as exc:
         lost = isinstance(exc, ResponseLostError)
-        found = find_group(api.list_groups(client), body['name'])
+        groups = api.list_groups(client)
+        found = find_group(groups, body['name'])
         if found is not None:
             warn('%s (%s); group %r exists now and is %s, no second group is created'
                  % ('the answer to the create was lost' if lost else 'the group appeared between the read and the '
@@ -133,6 +132,12 @@ def create_or_adopt(client, body, warn, attempts=2):
             return found, 'recovered' if lost else 'adopted'
         if lost and attempts > 1:
             return create_or_adopt(client, body, warn, attempts - 1)
+        folded = same_but_case(groups, body['name'])
+        if folded and not lost:
+            raise DynatraceError('the cluster refused to create group %r (%s): it compares group names without case, '
+                                 'and %s exists; use the existing name' % (body['name'], exc.message, ', '.join(
+                                     repr(name) for name in folded)), status=exc.status, method='POST',
+                                 path=api.GROUPS_PATH)
         raise DynatraceError('the create of group %r failed (%s) and no group of that name exists'
                              % (body['name'], exc), status=exc.status, method='POST', path=api.GROUPS_PATH)
     if created is None:

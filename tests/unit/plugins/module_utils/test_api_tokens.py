@@ -28,6 +28,16 @@ def test_listing_reads_every_page_with_the_fields_then_only_the_key():
     assert first['params'] == {'pageSize': 10000, 'fields': '+scopes'} and second['params'] == {'nextPageKey': 'K1'}
 
 
+def test_a_listed_token_without_scopes_is_read_alone_only_when_wanted():
+    """Later pages may lack the requested fields (not published): such a token is unknown, not scope-less."""
+    client, dummy, dummy2 = make_client([ok(json.dumps({'id': 'dt0c01.B', 'name': 'b', 'scopes': ['DataExport']}))])
+    listed = [{'id': 'dt0c01.A', 'name': 'a', 'scopes': []}, {'id': 'dt0c01.B', 'name': 'b'}, {'id': 'dt0c01.C', 'name': 'c'}]
+    tokens = api.completed(client, 'e1', listed, lambda token: token['name'] in ('a', 'b'))
+    assert tokens[1]['scopes'] == ['DataExport'] and tokens[0]['scopes'] == [] and 'scopes' not in tokens[2]
+    (call,) = client.session.calls
+    assert call['method'] == 'GET' and call['url'].endswith('/e/e1/api/v2/apiTokens/dt0c01.B')
+
+
 def test_listing_refuses_an_answer_without_tokens():
     client, dummy, dummy2 = make_client([ok('{"values": []}')])
     with pytest.raises(DynatraceError, match='no "apiTokens" list'):

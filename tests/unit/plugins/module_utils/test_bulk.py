@@ -25,11 +25,11 @@ def test_an_items_update_existing_wins_over_the_lists():
 
 
 def test_every_bad_item_is_named_before_any_request():
-    items = [{'name': 'ok'}, {'name': 'bad', 'api_tokens': [{'name': 't', 'scopes': ['Nope']}], 'permissions': {'g': []}},
+    items = [{'name': 'ok'}, {'name': 'bad', 'api_tokens': [{'name': 't', 'scopes': ['PaaSIntegration']}], 'permissions': {'g': []}},
              {'name': 'ok'}, {}]
     errors = list_errors(items, NOW_MS, 'environments_list')
     text = '; '.join(errors)
-    assert 'environments_list[1] (bad) api_tokens[0]' in text and 'Nope' in text
+    assert 'environments_list[1] (bad) api_tokens[0]' in text and 'PaaSIntegration' in text
     assert 'environments_list[1] (bad): permissions[g] must name at least one permission' in text
     assert 'environments_list[3] (?) needs name or environment_id' in text
     assert 'environments_list[0] and environments_list[2] both declare name' in text

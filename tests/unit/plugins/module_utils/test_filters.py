@@ -70,13 +70,14 @@ def test_name_and_name_contains_send_one_name_criterion():
 
 def test_tags_all_of_are_repeated_tag_criteria():
     built = query.build_query(dict(tags=['a', 'b:c', 'a']))
-    assert built.filter_expression == 'tag(a),tag(b:c)' and built.criteria == []
+    # The server's tag matching is not published: every tag is checked again client-side.
+    assert built.filter_expression == 'tag(a),tag(b:c)' and built.criteria == [('tag', 'a'), ('tag', 'b:c')]
 
 
 def test_unsafe_tags_are_checked_client_side_and_safe_ones_still_sent():
     built = query.build_query(dict(tags=['team:(x)', 'env:prod', 'a,b', ' pad']))
     assert built.filter_expression == 'tag(env:prod)'
-    assert built.criteria == [('tag', 'team:(x)'), ('tag', 'a,b'), ('tag', ' pad')]
+    assert built.criteria == [('tag', 'team:(x)'), ('tag', 'env:prod'), ('tag', 'a,b'), ('tag', ' pad')]
 
 
 def test_empty_tags_filter_nothing():
@@ -85,7 +86,7 @@ def test_empty_tags_filter_nothing():
 
 def test_tags_any_is_one_tag_criterion():
     built = query.build_query(dict(tags_any=['a', 'b', 'a']))
-    assert built.filter_expression == 'tag(a,b)' and built.criteria == []
+    assert built.filter_expression == 'tag(a,b)' and built.criteria == [('tags_any', ['a', 'b'])]
 
 
 def test_tags_any_with_an_unsafe_tag_is_entirely_client_side():
@@ -114,7 +115,7 @@ def test_every_option_combined():
     built = query.build_query(dict(name_contains='prod', tags=['a', 'b'], tags_any=['x', 'y'], enabled=False, trial=True,
                                    sort='-name'))
     assert built.filter_expression == 'name(prod),tag(a),tag(b),tag(x,y),state(DISABLED),trial(true)'
-    assert built.sort == '-name' and built.criteria == []
+    assert built.sort == '-name' and built.criteria == [('tag', 'a'), ('tag', 'b'), ('tags_any', ['x', 'y'])]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_filter_errors(filters, errors):
 def test_filters_become_the_server_filter_and_client_side_criteria():
     query = build_query(hosts.filter_params({'name': 'a (b)', 'tags': ['x', 'y,z'], 'state': 'Disabled', 'trial': False}))
     assert query.filter_expression == 'name(a),tag(x),state(DISABLED),trial(false)'
-    assert query.criteria == [('name', 'a (b)'), ('tag', 'y,z')]
+    assert query.criteria == [('name', 'a (b)'), ('tag', 'x'), ('tag', 'y,z')]
 
 
 SETTINGS = dict(url='https://dt.example.com/e/abc/', api_token='dt0c01.AAAA.BBBB', hostname_source='name',

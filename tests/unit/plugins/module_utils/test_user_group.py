@@ -34,8 +34,8 @@ def test_valid_options_give_no_error():
     (dict(permissions={'prod': ['VIEWER']}), 'permissions must be a list'),
     (dict(permissions=['prod']), 'permissions[0] must be a dict'),
     (dict(permissions=[dict(environment='', permissions=['VIEWER'])]), 'permissions[0].environment must be the name or id'),
-    (dict(permissions=[dict(environment='prod', permissions=['VIEWER', 'ADMIN'])]),
-     "permissions[0].permissions: unknown permission 'ADMIN'; the permissions are VIEWER, MANAGE_SETTINGS"),
+    (dict(permissions=[dict(environment='prod', permissions=['VIEWER', 'admin'])]),
+     "permissions[0].permissions: 'admin' is not a well-formed environment permission name"),
     (dict(permissions=[dict(environment='prod', permissions=[])]), 'permissions[0].permissions must name at least one'),
     (dict(permissions=[dict(environment='prod', state='gone', permissions=['VIEWER'])]), 'permissions[0].state must be'),
     (dict(permissions=[dict(environment='prod', state='absent', permissions=[VSP])]), 'cannot be taken away alone'),
@@ -47,7 +47,7 @@ def test_invalid_options_name_the_option_and_the_rule(options, message):
 
 
 @pytest.mark.parametrize('grants, message', [
-    ({'g': ['VIEWR']}, "permissions[g]: unknown permission 'VIEWR'"),
+    ({'g': ['VIEWER ']}, "permissions[g]: 'VIEWER ' is not a well-formed"),
     ({'g': []}, 'permissions[g] must name at least one permission'),
     ({' g': ['VIEWER']}, 'is not a usable group name'),
     (['g'], 'must be a map from group name'),
@@ -192,6 +192,17 @@ def test_group_to_options_names_environments_in_the_documented_order_of_permissi
 def test_group_details_read_the_account_flags_of_either_read_model(flags, access, manage):
     assert model.group_details(dict(GROUP, **flags)) == {
         'id': 'g1', 'is_cluster_admin_group': False, 'access_account': access, 'manage_account': manage}
+
+
+def test_newer_permissions_pass_and_capture_data_implies_manage_settings():
+    assert model.validate_group_options(dict(name='g', permissions=[
+        dict(environment='prod', permissions=['MANAGE_SUPPORT_TICKETS', 'SOME_FUTURE_PERMISSION'])])) == []
+    capture = {'VIEWER', 'CONFIGURE_REQUEST_CAPTURE_DATA', 'MANAGE_SETTINGS', VSP}
+    assert model.environment_holds(capture, {'VIEWER', 'CONFIGURE_REQUEST_CAPTURE_DATA'})
+    assert not model.environment_holds({'VIEWER', 'MANAGE_SETTINGS'}, {'VIEWER'})
+    assert model.declared_permissions(capture) == {'CONFIGURE_REQUEST_CAPTURE_DATA'}
+    assert model.sorted_permissions({'Z_NEW', 'MANAGE_SUPPORT_TICKETS', 'VIEWER'}) == [
+        'VIEWER', 'MANAGE_SUPPORT_TICKETS', 'Z_NEW']
 
 
 def test_group_diff_shows_the_changed_environments_by_name_and_changed_name_lists():

@@ -240,7 +240,7 @@ def test_unknown_environment_fails_before_the_mint(monkeypatch, envs):
 
 def test_bad_input_fails_before_any_call(monkeypatch, envs):
     tokens = FakeTokensApi()
-    result, dummy = run(monkeypatch, tokens, scopes=['Nope'], expiration='yesterday', name='n' * 101)
+    result, dummy = run(monkeypatch, tokens, scopes=['PaaSIntegration'], expiration='yesterday', name=' ')
     assert result['failed'] is True and len(result['errors']) == 3
     assert tokens.calls == [] and envs.calls == []
 
