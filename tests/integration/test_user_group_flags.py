@@ -1,6 +1,8 @@
 """The cluster-wide group flags (cluster_admin, access_account, manage_account) through ansible-playbook: set by
 dynatrace_user_group (cluster_admin only when confirmed), read back by dynatrace_user_group_info, steady on a rerun."""
 
+import pytest
+
 from tests.integration.runner import run_module, run_tasks
 
 GROUPS = '/api/v1.0/onpremise/groups'
@@ -14,13 +16,22 @@ def stored(emulator, name):
     return next(group for group in emulator.groups() if group['name'] == name)
 
 
-def test_flags_are_set_read_back_and_steady(emulator):
+def flags(group):
+    """(cluster admin, manage account, access account) of a stored group under either read model."""
+    return (group['isClusterAdminGroup'], group.get('isManageAccount', group.get('hasManageAccountAndViewProductUsageRole')),
+            group.get('isAccessAccount', group.get('hasAccessAccountRole')))
+
+
+@pytest.mark.parametrize('read_model', ['current', 'spec2021'])
+def test_flags_are_set_read_back_and_steady(emulator, read_model):
+    emulator.configure(group_read_model=read_model)
     task = dict(name='platform-admins', cluster_admin=True, confirm_cluster_admin=True, manage_account=True,
                 access_account=False)
     status, result = run_module('dynatrace_user_group', emulator, diff=True, **task)
     assert status == 'changed', result
     group = stored(emulator, 'platform-admins')
-    assert (group['isClusterAdminGroup'], group['isManageAccount'], group['isAccessAccount']) == (True, True, False)
+    assert flags(group) == (True, True, False)
+    assert ('hasAccessAccountRole' in group) == (read_model == 'spec2021')
     assert result['group']['cluster_admin'] is True and result['diff']['after']['cluster_admin'] is True
 
     emulator.clear_requests()
