@@ -44,9 +44,9 @@ attributes:
   check_mode:
     support: full
     description:
-      - Creates, changes and deletes no API token and returns no secret; reports what a real run would do.
-      - Without O(token_management_token) the module still mints (and deletes) the token-management token it needs to
-        read the token list.
+      - Creates, changes and deletes no token and returns no secret; reports what a real run would do.
+      - Without O(token_management_token) it mints nothing (a mint is a write), so it cannot read the token list;
+        it reports the outcome as unknown (RV(unknown)), not as a change. Give O(token_management_token) to check.
   diff_mode:
     support: none
     description: The result reports differences in RV(drift).
@@ -251,6 +251,11 @@ minted_token_management_token:
     id: dt0c01.MINTEDTOKENPUBLICPART000
     deleted: true
     expires: "2026-01-05T10:10:00Z"
+unknown:
+  description: True in check mode without O(token_management_token), when the token list cannot be read without a write.
+  returned: in that case only
+  type: bool
+  sample: true
 expired_minted_tokens_deleted:
   description: Ids of expired token-management tokens of earlier tasks that this task deleted.
   returned: when the module minted one

@@ -114,6 +114,14 @@ minted_token_management_token:
     id: dt0c01.MINTEDTOKENPUBLICPART000
     deleted: true
     expires: "2026-01-05T10:10:00Z"
+expired_minted_tokens_deleted:
+  description:
+    - Ids of expired token-management tokens that earlier tasks minted and the cluster could not delete then
+      (deleted now, not in check mode; they are not in RV(api_tokens)).
+  returned: when the module minted one
+  type: list
+  elements: str
+  sample: []
 retries:
   description: Requests sent again after a transient failure.
   returned: always
@@ -146,7 +154,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            required_one_of=[('environment_name', 'environment_id')],
                            mutually_exclusive=[('environment_name', 'environment_id')])
-    run(module, lambda client: api_token_info(client, module.params, warn=module.warn),
+    run(module, lambda client: api_token_info(client, module.params, warn=module.warn, check_mode=module.check_mode),
         input_errors=environment_errors(module.params))
 
 

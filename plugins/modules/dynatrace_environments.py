@@ -99,10 +99,13 @@ options:
         type: dict
       create_token:
         description:
-          - Return the new environment's token-management token in C(token_management_token) of its entry in RV(outcomes) and
-            RV(created). An item with O(environments[].api_tokens) asks for it anyway, to create those tokens.
+          - Ask for the new environment's token-management token and return it in C(token_management_token) of its entry
+            in RV(outcomes) and RV(created) (and write it to C(<environment id>.token) in O(token_dir)). Unset,
+            O(create_token) applies.
+          - When it is false, an item with O(environments[].api_tokens) creates them with a short-lived token-management
+            token minted for them and deleted after (or left to expire in 10 minutes where the cluster cannot delete
+            it), so no token is made that nothing keeps.
         type: bool
-        default: true
       update_existing:
         description: This item's own O(update_existing); unset, O(update_existing) applies.
         type: bool
@@ -147,6 +150,14 @@ options:
           expiration:
             description: As O(clusterops.dynatrace.dynatrace_api_token#module:expiration).
             type: str
+          rotate:
+            description:
+              - Replace the token by a new one when it exists but no file of O(token_dir) holds its secret (the way
+                out the module names for such a token). The new secret is written to the token's file; the next run
+                finds it recorded and rotates nothing, so the option may stay. Without O(token_dir) every run that
+                finds the token replaces it.
+            type: bool
+            default: false
       permissions:
         description:
           - "Group permissions on this environment: a map from group name to a list of permissions
@@ -157,6 +168,12 @@ options:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
     default: false
+  create_token:
+    description:
+      - The default of O(environments[].create_token). The environments role passes V(true) only with a token folder
+        (C(environments_token_dir)), which keeps the token; without one it mints nothing that nothing keeps.
+    type: bool
+    default: true
   parallel:
     description:
       - The most items written at a time, 1 to 10. 1 writes one item after the other.
@@ -167,17 +184,27 @@ options:
   recorded_token_files:
     description:
       - File names (no folder) of the API tokens already recorded, C(<environment id>.<token name>.token) (in a token
-        name every character but letters, digits, C(.), C(-) and C(_) becomes C(_)). The role passes the files of its
-        token folder.
+        name every character but letters, digits, C(.), C(-) and C(_) is written as C(%XX), its UTF-8 bytes, so two
+        names never share a file, C(log ingest) being C(log%20ingest)). Prefer O(token_dir), whose files are checked.
     type: list
     elements: str
     default: []
   token_dir:
     description:
-      - A folder on the host the module runs on. Its C(*.token) files count as recorded (as O(recorded_token_files));
-        each new secret is written to its own file there, mode 0600, never overwritten (created with O_EXCL); a new
-        environment's token-management token to C(<environment id>.token), an API token to
-        C(<environment id>.<token name>.token). The folder is created with mode 0700 when missing. Not in check mode.
+      - A folder on the host the module runs on, for one cluster. Before the first request the module creates it
+        (mode 0700) when missing and checks that it can write there, and that no file in it belongs to another
+        cluster; else it fails before anything is created.
+      - Each secret is written the moment the server answers it, to its own file (mode 0600, created exclusively,
+        synced and renamed into place), a new environment's token-management token to C(<environment id>.token), an
+        API token to C(<environment id>.<token name>.token). Beside each, C(<file>.json) is its manifest, with the
+        cluster, the environment id, the token's id, scopes and expiry, and the SHA-256 of the secret (never the
+        secret). A file counts as recording its token only when its manifest vouches for it (this cluster, this
+        environment (not an earlier one of the same id), the declared scopes, not expired). A file that is no
+        longer the current token's is moved aside (C(<file>.replaced-<ms>)), never destroyed.
+      - A token that exists while no file holds its secret is reported (state C(secret_unknown), and a warning)
+        with the way out, O(environments[].api_tokens[].rotate). Files of release 1.0.0 (no manifest) get one once
+        the cluster confirms that the secret is the token's (C(POST /apiTokens/lookup)). Nothing is written in
+        check mode.
     type: path
   verify_tokens:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
@@ -298,15 +325,18 @@ outcomes:
       returned: when something differs
       sample: {before: {tags: []}, after: {tags: ['owner:team-b']}}
     token_management_token:
-      description: The new environment's token-management token (a secret), unless O(environments[].create_token=false).
+      description: The new environment's token-management token (a secret), when O(environments[].create_token) (or O(create_token)) asks for it.
       type: str
       returned: when the item created its environment
       sample: dt0c01.ABCDEFGHIJKLMNOPQRSTUVWX.****
     api_tokens:
       description:
-        - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(unknown) in check mode,
-          C(skipped) when another run created the environment), C(file), C(scopes), C(id), and C(token) (a secret)
-          only when created.
+        - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(rotated),
+          C(secret_unknown) (it exists and no file holds its secret: see O(environments[].api_tokens[].rotate)),
+          C(failed), C(unknown) in check mode (not counted as a change: check mode cannot look tokens up without
+          minting a token-management token, which is a write), C(skipped) when another run created the environment),
+          C(file), C(scopes), C(id), and C(token) (a secret) only when created. The secrets created before or after
+          a token of the item that failed stay here and in their files.
       type: list
       elements: dict
       returned: when the item declares api_tokens
@@ -439,13 +469,13 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.environ
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 
 TOKEN_SPEC = dict(name=dict(type='str', required=True), scopes=dict(type='list', elements='str', required=True),
-                  expiration=dict(type='str'))
+                  expiration=dict(type='str'), rotate=dict(type='bool', default=False))
 ITEM_SPEC = dict(
     name=dict(type='str'), environment_id=dict(type='str'),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     enabled=dict(type='bool'), trial=dict(type='bool'), tags=dict(type='list', elements='str'),
     quotas=section_argument_spec(), storage=section_argument_spec(),
-    create_token=dict(type='bool', default=True), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
+    create_token=dict(type='bool'), update_existing=dict(type='bool'), rename=dict(type='bool', default=False),
     allow_duplicate_name=dict(type='bool', default=False),
     api_tokens=dict(type='list', elements='dict', options=TOKEN_SPEC, no_log=False),
     permissions=dict(type='dict'),
@@ -456,6 +486,7 @@ def argument_spec():
     return connection_argument_spec(
         environments=dict(type='list', elements='dict', required=True, options=ITEM_SPEC),
         update_existing=dict(type='bool', default=False),
+        create_token=dict(type='bool', default=True),
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
         recorded_token_files=dict(type='list', elements='str', default=[], no_log=False),
         token_dir=dict(type='path'),

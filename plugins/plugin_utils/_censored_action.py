@@ -17,9 +17,16 @@ A module's action plugin is a subclass that names its secret result keys in SECR
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import holds_secret, mask_values
+from ansible_collections.clusterops.dynatrace.plugins.plugin_utils._secrets import configured_pieces, holds_secret, mask_values
+
+# The options (and the environment variable) that configure a token: whatever a result quotes of them is masked,
+# also a piece of a malformed one that no token shape matches.
+TOKEN_OPTIONS = ('api_token', 'token_management_token', 'environment_api_token')
+TOKEN_VARIABLES = ('DYNATRACE_API_TOKEN',)
 
 
 class CensoredModuleAction(ActionBase):
@@ -38,7 +45,8 @@ class CensoredModuleAction(ActionBase):
         result.update(self._execute_module(module_name=self._task.resolved_action or self._task.action,
                                            module_args=self._task.args, task_vars=task_vars))
         self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
-        result = mask_values(result, keep=self.SECRET_KEYS)
+        configured = [self._task.args.get(name) for name in TOKEN_OPTIONS] + [os.environ.get(name) for name in TOKEN_VARIABLES]
+        result = mask_values(result, keep=self.SECRET_KEYS, pieces=configured_pieces(configured))
         if holds_secret(result, self.SECRET_KEYS):
             result['_ansible_no_log'] = True
         return result

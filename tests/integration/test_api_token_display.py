@@ -48,6 +48,8 @@ TASKS = [
     dict(token('check mode', name='never'), check_mode=True),
     token('an unknown scope', ignore_errors=True, scopes=['PaaSIntegration']),
     token('a refused token-management token', ignore_errors=True, token_management_token='{{ team_other_token }}'),
+    token('a token-management token with a line break', ignore_errors=True,
+          token_management_token='{{ team.token_management_token[:50] }}\n{{ team.token_management_token[50:] }}'),
     {'name': 'list the tokens', 'clusterops.dynatrace.dynatrace_api_token_info': {'environment_name': 'shown-team'}},
     token('delete', name='ingest', state='absent'),
 ]
@@ -72,7 +74,7 @@ def test_no_display_shows_a_token_secret(emulator, tmp_path, verbosity, diff):
     other_token = emulator.environment_token(other_env, scopes=['apiTokens.read', 'apiTokens.write'])
     run = run_plays([play(emulator, tmp_path, other_token)], verbosity=verbosity, diff=diff, stdout_callback='default')
     output = run.stdout + run.stderr
-    assert run.rc == 0 and 'failed=0' in output and 'ignored=2' in output, output[-4000:]
+    assert run.rc == 0 and 'failed=0' in output and 'ignored=3' in output, output[-4000:]
 
     stored = dict((path.name, path.read_text()) for path in tmp_path.glob('*.token'))
     assert sorted(stored) == ['ingest.token', 'management.token', 'paas.token', 'rotated.token'], stored
@@ -89,3 +91,5 @@ def test_no_display_shows_a_token_secret(emulator, tmp_path, verbosity, diff):
     assert ('"scopes"' in section(output, 'drift')) == (verbosity > 0)
     assert 'scopes: PaaSIntegration is not a scope' in section(output, 'an unknown scope')
     assert 'token_management_token was not accepted' in section(output, 'a refused token-management token')
+    assert 'token_management_token holds a line break' in section(
+        output, 'a token-management token with a line break')

@@ -4,6 +4,7 @@ Asserts on the emulator's request log: steady state with 100 declared environmen
 costs at most 2 requests (1 in practice) and changes nothing.
 """
 
+import json
 import os
 import stat
 
@@ -90,7 +91,9 @@ def test_creates_only_the_missing_environments_with_quotas_and_storage(emulator)
     done = report(run)
     assert done['created'] == ['new-a', 'new-b']
     assert sorted(done['ids']) == sorted([stored['new-a']['id'], stored['new-b']['id']])
-    assert done['with_token'] == ['new-a']
+    # No token folder, no item asking: no token-management token is made that nothing would keep.
+    assert done['with_token'] == []
+    assert not [entry for entry in creates if 'createToken' in json.dumps(entry)], creates
 
     emulator.clear_requests()
     again = run_role(emulator, declared)
@@ -146,7 +149,7 @@ def test_check_mode_and_diff_change_nothing(emulator):
     assert report(run)['created'] == ['would-be'] and report(run)['with_token'] == []
 
 
-def test_token_files_are_private_and_never_overwritten(emulator, tmp_path):
+def test_token_files_are_private_and_an_older_file_is_moved_aside_never_destroyed(emulator, tmp_path):
     token_dir = tmp_path / 'tokens'
     token_dir.mkdir()
     (token_dir / 'fixed-id.token').write_text('keep me')
@@ -155,11 +158,13 @@ def test_token_files_are_private_and_never_overwritten(emulator, tmp_path):
     assert run.rc == 0, run
     stored = by_name(emulator)
     assert stored['fixed']['id'] == 'fixed-id'
-    assert (token_dir / 'fixed-id.token').read_text() == 'keep me'
+    # The environment was created in this run, so the file that was there is no token of it: moved aside, kept.
+    (moved,) = token_dir.glob('fixed-id.token.replaced-*')
+    assert moved.read_text() == 'keep me' and (token_dir / 'fixed-id.token').read_text().startswith('dt0c01.')
     written = token_dir / ('%s.token' % stored['with-file']['id'])
     assert stat.S_IMODE(os.stat(written).st_mode) == 0o600
     assert written.read_text().startswith('dt0c01.')
-    assert sorted(path.name for path in token_dir.iterdir()) == sorted(['fixed-id.token', written.name])
+    assert sorted(path.name for path in token_dir.glob('*.token')) == sorted(['fixed-id.token', written.name])
     assert written.read_text() not in run.stdout
 
 
@@ -168,7 +173,7 @@ def test_output_shows_names_never_tokens(emulator, tmp_path):
     declared = [{'name': 'label-%d' % index} for index in range(3)]
     run = run_role(emulator, declared, diff=True, stdout_callback='default', environments_token_dir=str(token_dir))
     assert run.rc == 0, run.stdout + run.stderr
-    tokens = [path.read_text() for path in token_dir.iterdir()]
+    tokens = [path.read_text() for path in token_dir.glob('*.token')]
     assert len(tokens) == 3
     for token in tokens:
         assert token not in run.stdout and token not in run.stderr
@@ -188,7 +193,7 @@ def test_failures_are_reported_by_name_and_tokens_of_the_others_are_kept(emulato
     message = failed[0]['result']['msg']
     assert list(message) == ['refused'] and 'DEM' in message['refused']
     assert sorted(by_name(emulator)) == ['fine']
-    assert len(list(token_dir.iterdir())) == 1
+    assert len(list(token_dir.glob('*.token'))) == 1
 
 
 def test_invalid_items_fail_before_any_request(emulator):

@@ -74,7 +74,14 @@ MODULE_TASKS = [
                 body='Internal error; please contact your administrator and quote this header: Authorization: '
                      'Api-Token {{ api_token }}'),
     environment('an error page cut inside the API token', ignore_errors=True, name='shown-cut'),
-    environment('a refused token', ignore_errors=True, name='shown-refused', api_token=REFUSED_TOKEN),
+    # From a variable: ansible-core 2.19 prints the playbook lines around a failing task, and a token written into the
+    # playbook itself would show there (the task after this one quoted it once the malformed cases followed).
+    environment('a refused token', ignore_errors=True, name='shown-refused', api_token='{{ refused_token }}'),
+    # The configured token, malformed as pastes break it: refused before any request, showing no piece of it.
+    environment('a token with a line break', ignore_errors=True, name='shown-wrapped', api_token='{{ wrapped_token }}'),
+    environment('a token with a space', ignore_errors=True, name='shown-spaced', api_token='{{ spaced_token }}'),
+    {'name': 'info with a token in pieces', 'ignore_errors': True,
+     'clusterops.dynatrace.dynatrace_environment_info': {'api_token': '{{ pieces_token }}'}},
     environment('delete', name='shown-plain', state='absent'),
     environment('the environment of the drift case', name='shown-drift', tags=['a'], create_token=False),
     {'name': 'environment info', 'clusterops.dynatrace.dynatrace_environment_info': {}},
@@ -92,7 +99,8 @@ ROLE_LIST = [
 
 def plays(emulator, out_dir):
     connection = {'url': '{{ emulator_url }}', 'api_token': '{{ api_token }}'}
-    play_vars = {'emulator_url': emulator.url, 'api_token': emulator.token, 'out_dir': str(out_dir)}
+    play_vars = dict(malformed_tokens(emulator.token), emulator_url=emulator.url, api_token=emulator.token,
+                     out_dir=str(out_dir), refused_token=REFUSED_TOKEN)
     common = dict(hosts='localhost', gather_facts=False, vars=play_vars,
                   module_defaults={'group/clusterops.dynatrace.dynatrace': connection})
     role_vars = {'environments_list': ROLE_LIST, 'environments_token_dir': str(out_dir / 'role-tokens')}
@@ -103,6 +111,12 @@ def plays(emulator, out_dir):
                                     body='upstream answered {"tokenManagementToken": "%s"}' % ROLE_FAILURE_TOKEN)],
              roles=[{'role': 'clusterops.dynatrace.environments', 'vars': role_vars}]),
     ]
+
+
+def malformed_tokens(token):
+    """The API token as a wrapped paste (a line break inside its secret), with a space, and cut in pieces by breaks."""
+    return dict(wrapped_token=token[:60] + '\n' + token[60:], spaced_token=token[:75] + ' ' + token[75:],
+                pieces_token='\r\n'.join(token[start:start + 14] for start in range(0, len(token), 14)))
 
 
 def created_tokens(out_dir):
@@ -125,6 +139,10 @@ def test_no_display_shows_a_secret(emulator, tmp_path, verbosity, diff):
     assert 'PLAY RECAP' in output and 'Fail when an environment could not be provisioned' in output, output[-4000:]
     names = sorted(environment['name'] for environment in emulator.environments())
     assert names == ['shown-drift', 'shown-nolog', 'shown-role-plain', 'shown-role-token', 'shown-token'], names
+
+    # The malformed tokens were refused before any request: their environments were never asked for.
+    refused = [creation_id(name) for name in ('shown-wrapped', 'shown-spaced')]
+    assert not [entry for entry in emulator.requests() if any(env_id in entry['path'] for env_id in refused)]
 
     # Half one: the registered results held the tokens, and later tasks could use them.
     tokens = created_tokens(tmp_path)
@@ -169,6 +187,9 @@ def check_visible(output, verbosity, diff):
     assert 'dt0c01.BROKENBODYBROKENBODY0000.****' in section(output, 'a create answer with a broken body')
     assert 'HTTP 500' in section(output, 'an error page cut inside the API token')
     assert 'HTTP 403' in section(output, 'a refused token') or 'HTTP 401' in section(output, 'a refused token')
+    assert 'api_token holds a line break' in section(output, 'a token with a line break')
+    assert 'api_token holds a space' in section(output, 'a token with a space')
+    assert 'api_token holds a line break' in section(output, 'info with a token in pieces')
     for task in ('create with a token', 'no_log of the user'):
         shown = section(output, task)
         assert 'changed: [localhost]' in shown and '"environment_id"' not in shown, (task, shown)

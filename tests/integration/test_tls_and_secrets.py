@@ -147,3 +147,20 @@ def test_secret_scan_finds_twelve_characters_of_a_known_secret_and_not_eleven():
     leaks = find_leaks(text, api_tokens=[], secrets=[known], allow_results=False, fragment=12)
     assert [(number, what) for number, what, dummy in leaks] == [
         (2, 'known secret (part)'), (3, 'known secret'), (3, 'secret-shaped string')], leaks
+
+
+def test_a_malformed_token_of_the_inventory_plugin_is_refused_showing_no_piece_of_it(emulator, tmp_path):
+    """A token pasted with a line break (or a space) inside: the inventory source fails before any request, naming
+    api_token, and no 12 characters of the token's secret show in any output, at the suite's verbosity."""
+    from tests.integration.inventory_runner import run_inventory, write_config  # pylint: disable=import-outside-toplevel
+
+    token = emulator.token
+    for label, broken, rule in (('wrapped', token[:58] + '\n' + token[58:], 'a line break'),
+                                ('spaced', token[:70] + ' ' + token[70:], 'a space')):
+        emulator.clear_requests()
+        config = write_config(tmp_path, {'url': emulator.url, 'api_token': broken}, name='%s.dynatrace.yml' % label)
+        run = run_inventory(config, None)
+        output = run.stdout + run.stderr
+        assert run.rc != 0 and 'api_token holds %s' % rule in output, output[-3000:]
+        assert emulator.requests() == []
+        assert find_leaks(output, api_tokens=[token], allow_results=False, fragment=12) == [], output[-3000:]

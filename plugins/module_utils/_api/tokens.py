@@ -106,6 +106,21 @@ def delete_api_token(client, environment_id, token_id):
     return True
 
 
+def lookup_api_token(client, environment_id, token):
+    """POST /apiTokens/lookup: the metadata of the token whose value is `token`, or None when unknown (404).
+
+    The token folder asks it of a file without manifest (release 1.0.0) before taking its secret for a live token.
+    """
+    path = api_tokens_path(environment_id) + '/lookup'
+    try:
+        return _check_token(client.request('POST', path, json_body={'token': token}, scope=SCOPE_READ).body,
+                            'POST', path)
+    except DynatraceError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 def delete_cluster_token(client, token_id):
     """DELETE /api/cluster/v2/tokens/{id} with a cluster token; True when deleted, False when not found (404)."""
     try:

@@ -31,10 +31,11 @@ from functools import partial
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import tokens as _api_tokens
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api.name_refusals import NamesRefusedError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.api_token.ensure import Task as TokenTask
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk import token_files as _token_files
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_keeper import (
+    ROTATE_HINT, TokenFileError, TokenKeeper,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_work import TokenWork
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, needs_confirmation
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
@@ -46,8 +47,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.enviro
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_apply import apply_step
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import redact
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import LIST_FIELDS
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import TokenSession, environment_url
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_session import environment_url
 
 
 def input_errors(params, now_ms=None):
@@ -62,18 +62,18 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     items = params['environments'] or []
     if not items:
         return summary([])
+    run = Run(client, params, check_mode, warn, now_ms)
+    if not check_mode:
+        run.keeper.prepare()  # before the first request that can answer a secret
     # Sections only where the first page carries them: the declared environments that lack them are read in their
     # own job (Run.item), so the listing costs 1 request per 1,000 environments whatever the cursor keeps.
     environments, dummy = api.list_environments(client, complete=False, **read_flags(items))
     steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
-    run = Run(client, params, check_mode, warn, now_ms)
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     limit = AdaptiveLimit(params['parallel'])
     run_adaptive = partial(run_jobs, congestion=lambda: client.gate.pushbacks, limit=limit)
     results = run_confirming_names_first(items, jobs, params['parallel'], check_mode, run_adaptive)
     run.grant_all(items, results)
-    if params.get('token_dir') and not check_mode:
-        write_token_files(params['token_dir'], results)
     return dict(summary(results), concurrency=dict(limit=params['parallel'], lowest=limit.lowest,
                                                    final=limit.limit, backoffs=limit.backoffs))
 
@@ -141,10 +141,10 @@ class Run:
     def __init__(self, client, params, check_mode, warn, now_ms):
         self.client, self.check_mode, self.warn, self.now_ms = client, check_mode, warn, now_ms
         self.update_existing = params['update_existing']
+        self.create_token = params.get('create_token', True)  # the default of an item's create_token
         self.recorded = list(params.get('recorded_token_files') or [])
         self.token_dir = params.get('token_dir')
-        if self.token_dir:
-            self.recorded += _token_files.recorded(self.token_dir)
+        self.keeper = TokenKeeper(self.token_dir, client.base_url, now_ms, warn)
         self.verify = params.get('verify_tokens')
         self.parallel = params['parallel']
 
@@ -153,22 +153,58 @@ class Run:
         params = environment_params(item, self.update_existing)
         if step.kind in (planner.CONVERGE, planner.ADOPT, planner.RENAME):
             step.environment = self.sections(item, step.environment)
-        if item.get('api_tokens') and step.kind == planner.CREATE:
-            params['create_token'] = True  # the new environment's own token creates its API tokens: no mint
+        # A token-management token only where something keeps it (the result, the token folder); a new environment's
+        # own token then also creates its API tokens (no mint). Without it, its API tokens get a minted one, deleted.
+        params['create_token'] = self.create_token if item.get('create_token') is None else item['create_token']
         result, adopted = self.environment(params, step)
         result = dict(result, name=label(item))
         token = result.pop('token_management_token', None)
-        if token and item.get('create_token') is not False:
+        if token:
             result['token_management_token'] = token
+            self.keep_management_token(result)
+        created = step.kind == planner.CREATE and not adopted
+        born = None if created else (step.environment or {}).get('creationDate')
         if adopted and item.get('api_tokens'):
             result.update(self.adopted(item, result['environment_id']))
         elif step.kind in planner.KEEPS and item.get('api_tokens'):
-            result['api_tokens'] = self.tokens(item, result['environment_id'], token, created=step.kind == planner.CREATE)
-            result['changed'] = result['changed'] or any(t['changed'] for t in result['api_tokens'])
+            keep_tokens(result, self.tokens(item, result['environment_id'], token, created, born))
         if result.get('environment_id') and params['state'] == 'present':
             result['environment_url'] = environment_url(self.client, result['environment_id'])
             result['paas_token_file'] = paas_token_file(item, result['environment_id'])
+            if self.token_dir and not self.check_mode:
+                self.hand_off(item, result, born)
+        for entry in result.get('api_tokens') or []:
+            entry.pop('live', None)  # the listing's view, for the hand-off only
         return result
+
+    def keep_management_token(self, result):
+        """The token-management token of a new environment to its file, the moment the creation answered it."""
+        if self.check_mode or not self.token_dir:
+            return
+        try:
+            result['token_file'] = self.keeper.keep(result['environment_id'], result['token_management_token'])
+            result['token_file_written'] = True
+        except TokenFileError as exc:
+            result.update(token_file_written=False, token_file_problem=str(exc))
+            self.warn(str(exc))
+
+    def hand_off(self, item, result, born):
+        """The PaaS token for OneAgent: created in this run, or a file checked against its manifest, its expiry and
+        the live token when this run listed them; else none, and the reason is said."""
+        paas = paas_token(item)
+        if paas is None:
+            return
+        entry = dict((t['name'], t) for t in result.get('api_tokens') or []).get(paas['name'], {})
+        if entry.get('token'):
+            result['oneagent_paas_token'] = entry['token']
+            return
+        live = entry.get('live')
+        secret, problem = self.keeper.handoff_secret(result['environment_id'], paas['name'], born, live)
+        result['oneagent_paas_token'] = secret
+        if problem:
+            result['oneagent_handoff_problem'] = problem
+            self.warn('The PaaS token %r of %s is not handed to OneAgent: its file %s (%s). %s.'
+                      % (paas['name'], result['name'], result['paas_token_file'], problem, ROTATE_HINT))
 
     def sections(self, item, environment):
         """The listed environment with the quotas and storage the item manages (one GET when its page lacked them)."""
@@ -198,37 +234,31 @@ class Run:
                         'answer was lost), so its API tokens are left to that run, to make none of them twice: run '
                         'again to check them and create any still missing' % environment_id)
 
-    def tokens(self, item, environment_id, token_management_token, created=False):
-        """Ensure the declared API tokens that the token folder does not record; one session for all of them."""
-        pending = pending_tokens(item, environment_id, self.recorded, self.verify)
+    def tokens(self, item, environment_id, token_management_token, created=False, born=None):
+        """Ensure the declared API tokens that the token folder does not record; one session for all of them.
+
+        With a token folder, a token counts as recorded when its file's manifest vouches for it (this cluster, this
+        environment, the declared scopes, not expired); in an environment this run created, no file can be current.
+        """
+        if self.token_dir:
+            pending = [t for t in item['api_tokens']
+                       if created or self.verify or not self.keeper.records(environment_id, t, born)]
+        else:
+            pending = pending_tokens(item, environment_id, self.recorded, self.verify)
         names = set(token['name'] for token in pending)
         results = [dict(name=t['name'], changed=False, state='recorded', file=token_file(environment_id, t['name']))
                    for t in item['api_tokens'] if t['name'] not in names]
         if pending and self.check_mode:
-            results += [dict(name=t['name'], changed=True, state='unknown', file=token_file(environment_id, t['name']),
-                             msg='not recorded in the token folder: looked up (and created when missing) when not '
-                                 'in check mode') for t in pending]
+            results += [dict(name=t['name'], changed=False, state='unknown', file=token_file(environment_id, t['name']),
+                             msg='not recorded in the token folder: check mode cannot look it up without minting a '
+                                 'token-management token, which is a write; the real run looks it up and creates it '
+                                 'when missing') for t in pending]
         elif pending:
-            results += self._ensure_tokens(environment_id, token_management_token, pending, created)
+            update = item.get('update_existing')
+            update = self.update_existing if update is None else update
+            work = TokenWork(self, environment_id, born, update, created)
+            results += work.ensure(token_management_token, pending)
         return sorted(results, key=lambda t: t['name'])
-
-    def _ensure_tokens(self, environment_id, token_management_token, pending, created=False):
-        session = TokenSession(self.client, environment_id, token_management_token, 'dynatrace_environments', self.warn)
-        names = set(token['name'] for token in pending)
-        results = []
-        with session:
-            listing = list_tokens(session.client, environment_id, created)
-            listing = _api_tokens.completed(session.client, environment_id, listing,
-                                            lambda token: token.get('name') in names)
-            for token in pending:
-                params = dict(token, state='present', rotate=False, update_existing=False)
-                outcome = TokenTask(session, params, False, self.warn, self.now_ms, listing).present()
-                results.append(dict(name=token['name'], changed=outcome.get('changed', False),
-                                    state='created' if outcome.get('token') else 'exists', id=outcome.get('token_id'),
-                                    file=token_file(environment_id, token['name']), scopes=sorted(token['scopes']),
-                                    msg=outcome.get('msg'), **({'token': outcome['token']} if outcome.get('token')
-                                                               else {})))
-        return results
 
     def grant_all(self, items, results):
         """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
@@ -248,35 +278,17 @@ class Run:
             result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
 
 
-# Whether a just-created environment's Environment API answers at once is not published: for an environment this
-# run created, a 404 (tenant not resolved yet) or 503 on its first request is waited out briefly (about 15 s).
-NEW_ENVIRONMENT_WAITS = (1, 2, 4, 8)
-
-
-def list_tokens(client, environment_id, created, sleep=time.sleep):
-    """The environment's API tokens; for an environment created in this run, its first answers 404/503 waited out."""
-    for wait in NEW_ENVIRONMENT_WAITS if created else ():
-        try:
-            return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
-        except DynatraceError as exc:
-            if exc.status not in (404, 503):
-                raise
-        sleep(wait)
-    return _api_tokens.list_api_tokens(client, environment_id, LIST_FIELDS)
-
-
-def write_token_files(folder, results):
-    """Each new secret to its own file in `folder` (never overwritten); the PaaS token of each item for the hand-off."""
-    for result in results:
-        if result.get('token_management_token'):
-            result['token_file_written'] = _token_files.write_new(folder, '%s.token' % result['environment_id'],
-                                                                  result['token_management_token'])
-        for token in _new_tokens(result):
-            token['file_written'] = _token_files.write_new(folder, token['file'], token['token'])
-        paas_file = result.get('paas_token_file')
-        if paas_file:
-            created = [token['token'] for token in _new_tokens(result) if token['file'] == paas_file]
-            result['oneagent_paas_token'] = created[0] if created else _token_files.read(folder, paas_file)
+def keep_tokens(result, tokens):
+    """The API token results into the item's: what was created stays even when another token failed, and the
+    drift of tokens left as they are joins the item's drift."""
+    for token in tokens:
+        if token.get('drift_kept'):
+            result.setdefault('drift', {}).update(token.pop('drift_kept'))
+    result['api_tokens'] = tokens
+    result['changed'] = result['changed'] or any(t['changed'] for t in tokens)
+    failed = [t for t in tokens if t.get('failed')]
+    if failed:
+        result.update(failed=True, msg='; '.join('api_tokens %s: %s' % (t['name'], t['msg']) for t in failed))
 
 
 PAAS_SCOPE = 'InstallerDownload'
@@ -345,9 +357,15 @@ def _new_tokens(result):
     return [token for token in result.get('api_tokens') or [] if token.get('token')]
 
 
-def paas_token_file(item, environment_id):
-    """The file of the item's first token with InstallerDownload (what OneAgent installs with), or None."""
+def paas_token(item):
+    """The item's first token with InstallerDownload (what OneAgent installs with), or None."""
     for token in item.get('api_tokens') or []:
         if PAAS_SCOPE in token['scopes']:
-            return token_file(environment_id, token['name'])
+            return token
     return None
+
+
+def paas_token_file(item, environment_id):
+    """The file of the item's PaaS token, or None."""
+    token = paas_token(item)
+    return token_file(environment_id, token['name']) if token else None

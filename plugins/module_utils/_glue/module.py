@@ -18,6 +18,10 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import (
     ConnectionOptionError, DynatraceClient, DynatraceError,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import token_problem
+
+# The options that hold a token: each is checked for a malformed value before any request (module.params keeps it).
+TOKEN_OPTIONS = ('api_token', 'token_management_token', 'environment_api_token')
 
 CONNECTION_ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True, fallback=(env_fallback, ['DYNATRACE_URL'])),
@@ -66,6 +70,12 @@ def client_from_module(module, token_option='api_token', **client_options):
         module.fail_json(msg=str(exc))
 
 
+def malformed_token_errors(params):
+    """A message for each given token option whose value cannot be a token (none of the value in it)."""
+    return [token_problem(params[name], name) for name in TOKEN_OPTIONS
+            if params.get(name) is not None and str(params[name]).strip() and token_problem(params[name], name)]
+
+
 def request_stats(client):
     """The retry counters every module reports."""
     return dict(retries=client.retry_count, waited_seconds=round(client.waited_seconds, 3))
@@ -78,6 +88,7 @@ def run(module, logic, input_errors=None, token_option='api_token'):
     status, method, path and constraint violations as result fields. The client holds the token
     of `token_option`.
     """
+    input_errors = list(input_errors or []) + malformed_token_errors(module.params)
     if input_errors:
         module.fail_json(msg='Invalid input: %s' % '; '.join(input_errors), errors=list(input_errors))
     client = client_from_module(module, token_option)

@@ -12,22 +12,18 @@ dynatrace_environment, dynatrace_api_token and the merge mode of dynatrace_user_
 step is then decided by the one planner (_model/environment_plan) over an index of the one listing.
 """
 
-import re
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import desired_view, validate_options
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import item_errors, label
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_options import (
-    validate_options as token_option_errors,
+    token_file_name, validate_options as token_option_errors,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import grant_errors
 
-# A token's name as part of a file name: anything but letters, digits, dot, dash and underscore becomes '_'.
-_UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
-
 
 def token_file(environment_id, token_name):
-    """The file of an API token in the token folder: <environment id>.<token name>.token."""
-    return '%s.%s.token' % (environment_id, _UNSAFE_FILE_CHARACTERS.sub('_', token_name))
+    """The file of an API token in the token folder: <environment id>.<token name>.token (names never collide)."""
+    return token_file_name(environment_id, token_name)
 
 
 def environment_params(item, update_existing):

@@ -154,3 +154,19 @@ def token_drift(api_token, scopes, now_ms):
     if is_expired(api_token, now_ms):
         drift['expired'] = dict(current=True, desired=False)
     return drift
+
+
+# Anything but letters, digits, dot, dash and underscore is written as %XX (UTF-8 bytes), so that two names never
+# share a file (`log ingest` is log%20ingest, `log_ingest` stays as it is); names without such characters keep the
+# file names of release 1.0.0.
+_UNSAFE_FILE_CHARACTERS = re.compile(r'[^A-Za-z0-9._-]')
+
+
+def token_file_name(environment_id, token_name=None):
+    """The file of a secret in the token folder: <environment id>.token (the environment's token-management token)
+    or <environment id>.<token name>.token."""
+    if token_name is None:
+        return '%s.token' % environment_id
+    encoded = _UNSAFE_FILE_CHARACTERS.sub(lambda match: ''.join('%%%02X' % byte for byte in match.group(0).encode('utf-8')),
+                                          token_name)
+    return '%s.%s.token' % (environment_id, encoded)

@@ -79,6 +79,8 @@ class TokenSession:
         self.minted_id = None
         self.minted_expires = None
         self.minted_deleted = False
+        # True once a listing shows a token an earlier task minted: this cluster keeps them, and was said so then.
+        self.cluster_keeps_minted = False
 
     def __enter__(self):
         token = self.given_token
@@ -145,7 +147,7 @@ class TokenSession:
                 reason = 'the cluster tokens API does not know it (HTTP 404)'
             except DynatraceError as exc:
                 reason = str(exc)
-        if self.minted_deleted:
+        if self.minted_deleted or self.cluster_keeps_minted:
             return
         self.warn('The token-management token %s minted for this task could not be deleted (a token cannot delete '
                   'itself, so the cluster token deletes it, which needs the scope ClusterTokenManagement): %s. It '
@@ -153,6 +155,12 @@ class TokenSession:
                   'token_management_token to avoid minting.'
                   % (self.minted_id or repr(self.minted_name), reason, self.minted_expires,
                      MINTED_LIFETIME_SECONDS // 60))
+
+    def note_listing(self, tokens):
+        """Learn from the environment's tokens whether an earlier task's minted token is still there (so the cluster
+        could not delete it, and its warning was given then): the warning is given once, not on every run."""
+        self.cluster_keeps_minted = any(str(token.get('name', '')).startswith(MINTED_NAME_PREFIX)
+                                        and not self.is_minted(token) for token in tokens)
 
     def leftovers(self, tokens):
         """Tokens minted by earlier tasks that have expired: our name prefix, expired before this one was minted.

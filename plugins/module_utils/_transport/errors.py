@@ -13,12 +13,43 @@ Part of the transport layer (with _http.py): no Ansible import, no other module_
 import json
 import re
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import token_error
+
 # Every Dynatrace token has the shape dt0<letter><2 digits>.<public part>.<secret part> (dt0c01 for API
 # tokens). The public part identifies the token and is kept; the secret is what must never be shown.
 TOKEN_PATTERN = re.compile(r'(dt0[a-z][0-9]{2}\.[A-Za-z0-9]+)\.[A-Za-z0-9]+')
 REDACTED = '********'
 # An error body is summarised to this many characters, after redaction.
 GIST_LENGTH = 160
+
+
+# A piece of a configured value long enough to be told from an ordinary word: redacted wherever it shows up alone.
+_PIECE = re.compile(r'[A-Za-z0-9_-]{8,}')
+
+
+def token_problem(value, option='api_token'):
+    """Why `value` cannot be a token, as a message naming `option` that shows none of the value; None when usable.
+
+    Leading and trailing whitespace is tolerated (a vault file ends with a line break) and stripped by the client;
+    what is inside is checked by options.token_error, the one rule of the transport.
+    """
+    text = '' if value is None else str(value).strip()
+    if not text:
+        return '%s must not be empty: give a Dynatrace API token (dt0c01....)' % option
+    return token_error(text, option)
+
+
+def secret_pieces(value):
+    """What redaction must remove for a configured token, however malformed: the value as given and stripped, each
+    of its lines and words, and each run of token characters of 8 or more (a secret split by a line break, a
+    space or a dot is still found piece by piece)."""
+    if not value:
+        return ()
+    text = str(value)
+    pieces = set([text, text.strip()])
+    pieces.update(text.split())
+    pieces.update(_PIECE.findall(text))
+    return tuple(sorted((piece for piece in pieces if len(piece) >= 8), key=len, reverse=True))
 
 
 def redact(text, secrets=()):

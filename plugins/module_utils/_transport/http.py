@@ -25,7 +25,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.di
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.errors import (  # noqa: F401 (re-exported)
     ConnectionOptionError, DynatraceError, ResponseLostError, describe_connection_error, parse_error_body, redact,
-    summarize_non_json,
+    secret_pieces, summarize_non_json,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.options import timeout_error, token_error
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.retry import (  # noqa: F401 (re-exported)
@@ -80,15 +80,15 @@ class DynatraceClient:
 
         self._requests = requests
         self.base_url, self.url_environment_id = normalize_url(url)
+        # The whole token, its secret part alone and every piece of a malformed one (an echo may split it); a short
+        # value would redact common words. Known before the checks below, so even a refusal cannot show a piece.
+        self._secrets = secret_pieces(api_token) + secret_pieces(str(api_token or '').rsplit('.', 1)[-1])
         if not api_token or not str(api_token).strip():
             raise ConnectionOptionError('%s must not be empty: give a Dynatrace API token (dt0c01....)' % token_option)
         self._token = str(api_token).strip()
         for problem in (token_error(self._token, token_option), timeout_error(timeout)):
             if problem:
                 raise ConnectionOptionError(problem)
-        secret = self._token.rsplit('.', 1)[-1]
-        # The whole token, and its secret part alone (an echo may split it); a short value would redact common words.
-        self._secrets = tuple(value for value in (self._token, secret) if len(value) >= 8)
         self.timeout = timeout
         self.retries = retries
         self._warn = warn or (lambda message: None)
@@ -185,6 +185,11 @@ class DynatraceClient:
             return _Outcome(error=exc, kind=self._connection_error_kind(exc))
         except (exceptions.Timeout, exceptions.ChunkedEncodingError) as exc:
             return _Outcome(error=exc, kind='lost')
+        except (exceptions.RequestException, ValueError) as exc:
+            # Refused by requests before sending (an invalid header, URL or body): its message may quote the header,
+            # that is the token, so only its kind is named, never its text.
+            raise DynatraceError('the request could not be sent (%s, raised by the requests library before anything '
+                                 'reached the cluster)' % type(exc).__name__, method=method, path=path)
         return _Outcome(response=response, text=text)
 
     def _connection_error_kind(self, exc):

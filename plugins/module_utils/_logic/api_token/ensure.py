@@ -16,7 +16,8 @@ Request budget (the module documentation states it for users):
   API cannot delete minted tokens leave such tokens behind);
 - a lost answer to the POST: the listing again, the DELETE of the token whose secret was lost with the
   answer (when it was created), and the POST again.
-Check mode sends no request that creates, changes or deletes an API token.
+Check mode sends no request that creates, changes or deletes a token: without token_management_token it mints
+none, so it reads only the environment and reports the token's outcome as unknown (`unknown: true`).
 """
 
 import time
@@ -32,6 +33,11 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_
     TokenSession, environment_url, locate_environment,
 )
 
+# Reading the environment's tokens needs a token of the environment; minting one is a write, which check mode
+# does not do: without token_management_token the outcome is unknown, and said so.
+CHECK_MODE_UNKNOWN = ('Check mode cannot tell what would happen to API token %r: reading the environment\'s tokens needs '
+                      'a token-management token, and minting one is a write. Give token_management_token to check it; '
+                      'nothing was changed.')
 SECRET_NOT_RETURNED = ('Its secret is returned only by the task that creates it and cannot be read again; '
                        'rotate: true replaces it with a new token.')
 
@@ -44,10 +50,14 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
     env_id = environment['id']
     result = dict(changed=False, environment_id=env_id, environment_name=environment.get('name'),
                   environment_url=environment_url(cluster, env_id), drift={})
+    if check_mode and not params.get('token_management_token'):
+        return dict(result, unknown=True, msg=CHECK_MODE_UNKNOWN % params['name'])
     session = TokenSession(cluster, env_id, params.get('token_management_token'), 'dynatrace_api_token', warn)
     with session:
         tokens = api.list_api_tokens(session.client, env_id, LIST_FIELDS)
         tokens = api.completed(session.client, env_id, tokens, lambda token: token.get('name') == params['name'])
+        if session.minted:
+            session.note_listing(tokens)
         if session.minted and not check_mode:
             result['expired_minted_tokens_deleted'] = session.delete_expired_leftovers(tokens)
         task = Task(session, params, check_mode, warn, now_ms, tokens)
@@ -60,8 +70,11 @@ def ensure_api_token(cluster, params, check_mode=False, warn=None, now_ms=None):
 class Task:
     """One task against the token list read at its start."""
 
-    def __init__(self, session, params, check_mode, warn, now_ms, tokens):
+    def __init__(self, session, params, check_mode, warn, now_ms, tokens, on_secret=None):
         self.session, self.client, self.env_id = session, session.client, session.environment_id
+        # Called with (create answer, id of the token it replaces or None) the moment the server answers a secret,
+        # before any other request: a caller that keeps secrets in files writes it there at once.
+        self.on_secret = on_secret or (lambda answer, replaced_id: None)
         self.params, self.check_mode, self.warn, self.now_ms = params, check_mode, warn, now_ms
         self.known_ids = set(token['id'] for token in tokens)
         named = [token for token in tokens if token.get('name') == params['name'] and not session.is_minted(token)]
@@ -102,6 +115,7 @@ class Task:
             return dict(changed=True, api_token=dict(name=body['name'], scopes=body['scopes']),
                         msg='API token %r would be created; check mode returns no secret.' % body['name'])
         answer = self.post_without_duplicates(body)
+        self.on_secret(answer, None)
         return dict(changed=True, token_id=answer['id'], token=answer['token'], api_token=self.created_view(body, answer),
                     msg='API token %r (%s) created; its secret is in token.' % (body['name'], answer['id']))
 
@@ -113,6 +127,7 @@ class Task:
             return dict(changed=True, msg='API token %r (%s) would be replaced by a new one; check mode returns no '
                                           'secret.' % (body['name'], old_id))
         answer = self.post_without_duplicates(body)
+        self.on_secret(answer, old_id)
         try:
             api.delete_api_token(self.client, self.env_id, old_id)
         except DynatraceError as exc:

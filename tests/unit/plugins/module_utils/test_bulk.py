@@ -48,9 +48,16 @@ def test_quotas_and_storage_are_read_only_when_an_item_manages_them():
 
 def test_a_recorded_token_file_counts_as_present_unless_verify():
     item = {'api_tokens': [{'name': 'paas'}, {'name': 'in gest/x'}]}
-    assert token_file('e1', 'in gest/x') == 'e1.in_gest_x.token'
+    assert token_file('e1', 'in gest/x') == 'e1.in%20gest%2Fx.token'
     assert [t['name'] for t in pending_tokens(item, 'e1', ['e1.paas.token'], False)] == ['in gest/x']
-    assert len(pending_tokens(item, 'e1', ['e1.paas.token', 'e1.in_gest_x.token'], True)) == 2
+    assert len(pending_tokens(item, 'e1', ['e1.paas.token', 'e1.in%20gest%2Fx.token'], True)) == 2
+
+
+def test_token_names_never_share_a_file():
+    names = ['log ingest', 'log_ingest', 'log%20ingest', 'log/ingest', 'log.ingest', 'LOG ingest', 'log\u00e9', 'loge']
+    files = [token_file('e1', name) for name in names]
+    assert len(set(files)) == len(names), files
+    assert token_file('e1', 'log_ingest') == 'e1.log_ingest.token'  # the names of release 1.0.0 stay where possible
 
 
 # ---------------------------------------------------------------------------------------------

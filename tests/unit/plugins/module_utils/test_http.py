@@ -379,3 +379,55 @@ def test_a_listing_page_of_the_wrong_shape_is_a_clear_error(body):
     client, dummy, dummy2 = make_client([ok(body)])
     with pytest.raises(DynatraceError, match='the environment list answer has no "environments" list'):
         list(_http.iter_pages(client, '/l', {}, 'environments', 'environment list'))
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed configured tokens: refused before any request, and never shown, not even in pieces
+
+MALFORMED = {
+    'a line break (a wrapped paste)': TOKEN[:40] + '\n' + TOKEN[40:],
+    'a carriage return and line break': TOKEN[:50] + '\r\n' + TOKEN[50:],
+    'a space': TOKEN[:30] + ' ' + TOKEN[30:],
+    'a tab': TOKEN[:70] + '\t' + TOKEN[70:],
+    'a non-ASCII character': TOKEN[:60] + '\u00e9' + TOKEN[60:],
+    'a control character': TOKEN[:60] + '\x07' + TOKEN[60:],
+}
+
+
+def malformed_leaks(text, token):
+    """Any 8 characters in a row of the token's letters and digits (a malformed token has no clean secret part)."""
+    clean = ''.join(character for character in token if character.isalnum() and character.isascii())
+    return [clean[index:index + 8] for index in range(len(clean) - 7) if clean[index:index + 8] in text]
+
+
+@pytest.mark.parametrize('what', sorted(MALFORMED))
+def test_a_malformed_token_is_refused_before_any_request_naming_the_option_and_showing_none_of_it(what):
+    token = MALFORMED[what]
+    with pytest.raises(ConnectionOptionError) as caught:
+        DynatraceClient('https://dt.example.com', token, token_option='api_token')
+    message = str(caught.value)
+    assert message.startswith('api_token holds') and 'not shown' in message, message
+    assert malformed_leaks(message, token) == []
+    cluster = DynatraceClient('https://dt.example.com', TOKEN)
+    with pytest.raises(ConnectionOptionError, match='^token_management_token holds'):
+        cluster.with_token(token)
+
+
+@pytest.mark.parametrize('what', sorted(MALFORMED))
+def test_redaction_covers_every_piece_of_a_malformed_configured_value(what):
+    token = MALFORMED[what]
+    pieces = _http.secret_pieces(token)
+    lines = token.split()
+    echoes = ['header %r refused' % token, 'lines: %s | %s' % tuple(lines[:2]) if len(lines) > 1 else token,
+              'value %s' % token.encode('unicode_escape').decode('ascii')]
+    for echo in echoes:
+        redacted = _http.redact(echo, pieces)
+        assert malformed_leaks(redacted, token) == [], redacted
+
+
+def test_a_request_that_requests_refuses_to_send_names_no_part_of_it():
+    """requests quotes a refused header value (the token) in its error: only the error's kind is reported."""
+    client, dummy, dummy2 = make_client([requests.exceptions.InvalidHeader('Invalid header value %r' % ('Api-Token ' + TOKEN))])
+    with pytest.raises(DynatraceError) as caught:
+        client.request('GET', '/x')
+    assert 'InvalidHeader' in str(caught.value) and secret_leaks(str(caught.value)) == []
