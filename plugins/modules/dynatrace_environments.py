@@ -48,6 +48,10 @@ description:
     one listing of the environment's tokens and one POST per missing token, plus the mint of a token-management token
     and its deletion for an environment that existed before the run. Permissions: one PUT per group lacking some of
     them, one POST per group that does not exist. Check mode sends the reads only (the listings and those GETs)."
+  - "Management zones (a group given as C({permissions: [...], management_zones: {...}}) in
+    O(environments[].permissions)): plus 1 (the zone permissions of every group, read once), and per environment
+    whose item names zones, its zone listing with the token chain (5 requests: a short-lived token-management token
+    and a short-lived C(ReadConfig) token created and deleted); one PUT per group lacking some zone permission."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -163,6 +167,11 @@ options:
           - "Group permissions on this environment: a map from group name to a list of permissions
             (C(VIEWER), C(MANAGE_SETTINGS), ...), added in merge mode: nothing else on a group changes. A group that
             does not exist is created."
+          - "A group's value may instead be a dict: C(permissions) (that list) and C(management_zones), a map from the
+            name of a management zone of this environment to its permissions (as
+            O(clusterops.dynatrace.dynatrace_user_group#module:management_zone_permissions)), also added in merge
+            mode. The zones are listed in the environments that name some, before any group is written; an item naming
+            an unknown zone fails and nothing of it is written."
         type: dict
   update_existing:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).

@@ -29,6 +29,11 @@ description:
     race E + 4 (POST answered 406, the groups read again, the PUT). O(state=absent): 2 (the groups read and the
     DELETE), 1 when the group does not exist, plus E with C(--diff) when the group holds permissions. Check mode
     sends the reads only."
+  - "Management zones (O(management_zone_permissions)): plus, per environment the option names, the zone listing
+    inside it with its token chain (5 requests: mint a token-management token, create a C(ReadConfig) token, list
+    the zones, delete both tokens; 1 request with a token from O(zone_read_tokens)), the read of the group's zone
+    permissions (none for a group being created) and one PUT when a zone changes. Steady state for one group over
+    M environments: E + 2 + 5M (E + 2 + M with O(zone_read_tokens))."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -36,7 +41,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Sends no write request and reports the same C(changed) and C(diff) as a real run.
+    description:
+      - Sends no write request to the group and reports the same C(changed) and C(diff) as a real run.
+      - With O(management_zone_permissions), naming the zones still creates and deletes the short-lived tokens of the
+        zone listing, unless O(zone_read_tokens) gives a token for each environment.
   diff_mode:
     support: full
     description: Shows the permissions of each changed environment, by environment name, before and after.
@@ -110,6 +118,57 @@ options:
         holds exactly these; when left out, they are kept.
     type: list
     elements: str
+  management_zone_permissions:
+    description:
+      - Management-zone permissions, one entry per zone, by environment name and zone name. Leave it out to leave the
+        group's zone permissions alone. Follows O(permissions_mode) like O(permissions) does; with
+        O(permissions_mode=replace), V([]) removes every zone permission of the group.
+      - Zone names are resolved inside each environment named, with the zone listing of the config API. The cluster
+        token cannot read there, so for each such environment the module mints a token-management token, creates a
+        short-lived C(ReadConfig) token with it, lists the zones and deletes both tokens (the cluster token needs
+        C(EnvironmentTokenManagement) and C(ClusterTokenManagement)), unless O(zone_read_tokens) gives a token.
+      - An unknown environment or zone, or a zone name two zones carry, fails before anything is written, naming
+        the environment and the zone (and the ids of the zones that share a name).
+      - The cluster adds C(VIEW_SECURITY_PROBLEMS) next to a zone's C(VIEWER) by itself; that is never drift.
+      - A zone created a moment ago may be unknown to the permission API for about a minute; the write is retried
+        for up to a minute when the refusal names a zone this task resolved, so the task converges in one run.
+      - Every write carries every zone the group keeps (and V([]) for a zone it loses), so the result is the same
+        whether the cluster changes only the zones a write names or replaces all of the group's zones.
+    type: list
+    elements: dict
+    suboptions:
+      environment:
+        description:
+          - The environment, by exact name or by id.
+        type: str
+        required: true
+      management_zone:
+        description:
+          - The zone's name in that environment, compared exactly.
+        type: str
+        required: true
+      permissions:
+        description:
+          - The permissions on that zone, such as C(VIEWER), C(MANAGE_SETTINGS), C(LOG_VIEWER),
+            C(VIEW_SENSITIVE_REQUEST_DATA), C(REPLAY_SESSION_DATA), C(REPLAY_SESSION_DATA_WITHOUT_MASKING),
+            C(MANAGE_SECURITY_PROBLEMS), C(DEMO_USER). Other well-formed names (upper-case letters, digits and
+            underscores) are passed to the cluster, which refuses what it does not know.
+          - With O(management_zone_permissions[].state=present), at least one.
+          - With O(management_zone_permissions[].state=absent), the permissions to take away; all of them when
+            left out.
+        type: list
+        elements: str
+      state:
+        description:
+          - V(present) grants the permissions; V(absent) takes them away from this zone.
+        type: str
+        choices: [present, absent]
+        default: present
+  zone_read_tokens:
+    description:
+      - Tokens to list the management zones with instead of the token chain, by environment name or id, each a token
+        of that environment with scope C(ReadConfig). Environments not listed use the chain.
+    type: dict
   cluster_admin:
     description:
       - Whether the group's members are cluster administrators (C(isClusterAdminGroup)). Left out, it is kept.
@@ -137,6 +196,8 @@ options:
 notes:
   - Users are managed by M(clusterops.dynatrace.dynatrace_user); a group's flags that the task leaves out are kept on
     every update.
+  - The group's management-zone permissions are read and returned only when O(management_zone_permissions) is given;
+    zones in environments the task does not name are returned by id.
   - Two runs that change one group at the same moment can overwrite each other (the API has no version check);
     the next run of the one that lost restores its permissions. Run plays that share a group one after the other.
 seealso:
@@ -187,6 +248,16 @@ EXAMPLES = r'''
       - environment: payments-prod
         permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
 
+- name: Let the payments team see its production zone and its logs
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: team-payments
+    management_zone_permissions:
+      - environment: team-payments
+        management_zone: payments-prod
+        permissions: [VIEWER, LOG_VIEWER]
+
 - name: The platform team administers the cluster
   clusterops.dynatrace.dynatrace_user_group:
     url: https://dynatrace.example.com
@@ -225,20 +296,32 @@ group:
         permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
     ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
     sso_group_names: []
+    management_zone_permissions:
+      - environment: team-payments
+        management_zone: payments-prod
+        permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
     cluster_admin: false
     access_account: false
     manage_account: false
 diff:
-  description: The permissions of each changed environment by name, and changed name lists and flags, before and after.
+  description:
+    - The permissions of each changed environment by name, and changed name lists and flags, before and after.
+    - C(management_zones) maps environment name to zone name to the zone's permissions, for each changed zone.
   returned: changed
   type: dict
   sample:
     before:
       permissions:
         payments-prod: []
+      management_zones:
+        team-payments:
+          payments-prod: []
     after:
       permissions:
         payments-prod: [VIEWER, MANAGE_SETTINGS]
+      management_zones:
+        team-payments:
+          payments-prod: [VIEWER, LOG_VIEWER]
 retries:
   description: Requests sent again after a transient failure.
   returned: always
@@ -257,6 +340,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
     ENTRY_STATES, MODES, flag_option_errors, validate_group_options,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import zone_entries_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import ensure_user_group
 
 
@@ -273,6 +357,13 @@ def argument_spec():
         permissions_mode=dict(type='str', choices=list(MODES), default='merge'),
         ldap_group_names=dict(type='list', elements='str'),
         sso_group_names=dict(type='list', elements='str'),
+        management_zone_permissions=dict(type='list', elements='dict', options=dict(
+            environment=dict(type='str', required=True),
+            management_zone=dict(type='str', required=True),
+            permissions=dict(type='list', elements='str'),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+        )),
+        zone_read_tokens=dict(type='dict', no_log=True),
         cluster_admin=dict(type='bool'),
         access_account=dict(type='bool'),
         manage_account=dict(type='bool'),
@@ -280,11 +371,18 @@ def argument_spec():
     )
 
 
+def input_errors(params):
+    errors = validate_group_options(params) + zone_entries_errors(params.get('management_zone_permissions'))
+    if params.get('state') == 'absent' and params.get('management_zone_permissions') is not None:
+        errors.append('management_zone_permissions cannot be used with state absent: the whole group is deleted')
+    return errors
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     run(module, lambda client: ensure_user_group(client, module.params, check_mode=module.check_mode,
                                                  diff=module._diff, warn=module.warn),
-        input_errors=validate_group_options(module.params) + flag_option_errors(module.params))
+        input_errors=input_errors(module.params) + flag_option_errors(module.params))
 
 
 if __name__ == '__main__':

@@ -17,6 +17,10 @@ description:
     output can be fed back as input, for example to copy the groups of one cluster to another.
   - "Requests per run: 1 (the groups read), plus one request per 1000 environments when a returned group holds
     permissions (the environments listing that names them)."
+  - "With O(management_zones=true) (the default): plus 1 (the zone-permission read of every group) and, per
+    environment in which a returned group holds zone permissions, the zone listing with its token chain (5 requests:
+    a short-lived token-management token and a short-lived C(ReadConfig) token are created and deleted; 1 request
+    with a token from O(zone_read_tokens))."
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -27,9 +31,25 @@ options:
     description:
       - Only the group of exactly this name. An unknown name gives an empty RV(groups), not an error.
     type: str
+  management_zones:
+    description:
+      - Also return each group's management-zone permissions (C(management_zone_permissions), by environment and zone
+        name). Naming the zones lists them inside each environment concerned, which creates short-lived tokens and
+        deletes them again (the cluster token needs C(EnvironmentTokenManagement) and C(ClusterTokenManagement)),
+        unless O(zone_read_tokens) gives a token.
+      - V(false) reads the groups only.
+    type: bool
+    default: true
+  zone_read_tokens:
+    description:
+      - Tokens to list the management zones with instead of the token chain, by environment name or id, each a token
+        of that environment with scope C(ReadConfig).
+    type: dict
 notes:
   - An environment whose name several environments carry, or that no longer exists, is given by its id.
   - Permissions include what the cluster added by itself (C(VIEWER), C(VIEW_SECURITY_PROBLEMS)).
+  - Naming management zones creates and deletes short-lived tokens inside the environments concerned (nothing else
+    changes); O(zone_read_tokens) or O(management_zones=false) avoid that.
 seealso:
   - module: clusterops.dynatrace.dynatrace_user_group
 '''
@@ -72,6 +92,8 @@ RETURN = r'''
 groups:
   description:
     - The groups, sorted by name, each with the options of M(clusterops.dynatrace.dynatrace_user_group).
+    - C(management_zone_permissions) only with O(management_zones=true); a zone whose name no longer resolves to it
+      (deleted, or a name two zones carry) is given by its id.
   returned: always
   type: list
   elements: dict
@@ -82,6 +104,10 @@ groups:
           permissions: [VIEWER, MANAGE_SETTINGS, VIEW_SECURITY_PROBLEMS]
       ldap_group_names: ["cn=payments,ou=groups,dc=example,dc=com"]
       sso_group_names: []
+      management_zone_permissions:
+        - environment: team-payments
+          management_zone: payments-prod
+          permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
       cluster_admin: false
       access_account: false
       manage_account: false
@@ -120,12 +146,14 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_g
 
 
 def argument_spec():
-    return connection_argument_spec(name=dict(type='str'))
+    return connection_argument_spec(name=dict(type='str'), management_zones=dict(type='bool', default=True),
+                                    zone_read_tokens=dict(type='dict', no_log=True))
 
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    run(module, lambda client: user_group_info(client, module.params), input_errors=validate_info_options(module.params))
+    run(module, lambda client: user_group_info(client, module.params, warn=module.warn),
+        input_errors=validate_info_options(module.params))
 
 
 if __name__ == '__main__':

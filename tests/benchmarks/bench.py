@@ -10,7 +10,8 @@ ratios, and writes the rows as a JSON list to --json PATH (default: the BENCH_JS
 
     .venv/bin/python tests/benchmarks/bench.py [--repeat N] [--quick] [--scenario NAME ...] [--latency SPEC] [--json PATH]
 
-Scenarios: steady_state_100, create_100, single_call, info_1000, info_10000 (see tests/benchmarks/README.md).
+Scenarios: steady_state_100, create_100, single_call, info_1000, info_10000, zones_20x10 (see
+tests/benchmarks/README.md).
 """
 
 import argparse
@@ -38,7 +39,7 @@ RUN_TIMEOUT = 900  # seconds, per ansible-playbook run
 # Issue 12's realistic profile. Issue 18's is read=30ms,write=2s: at 2 s a write, create_100 alone (100 creates for
 # each of 4 variants) takes more than an hour at 5 runs, so the default keeps 800 ms; --latency sets another.
 DEFAULT_LATENCY = 'read=30ms,write=800ms'
-SCENARIOS = ('steady_state_100', 'create_100', 'single_call', 'info_1000', 'info_10000')
+SCENARIOS = ('steady_state_100', 'create_100', 'single_call', 'info_1000', 'info_10000', 'zones_20x10')
 # The hand-written ansible.builtin.uri baselines every other variant of a scenario is compared with.
 BASELINES = ('uri', 'uri_listing')
 # variant -> playbook, per scenario; the order is the order of the rows. A new variant is one more pair here.
@@ -49,7 +50,9 @@ VARIANTS = {
     'single_call': (('module', 'module_single.yml'), ('uri', 'uri_single.yml')),
     'info_1000': (('info', 'info.yml'),),
     'info_10000': (('info', 'info.yml'),),
+    'zones_20x10': (('role', 'role.yml'),),
 }
+ZONE_GROUPS, ZONE_ENVIRONMENTS = 20, 10
 
 
 class RunFailed(RuntimeError):
@@ -186,6 +189,35 @@ class Bench:
         self.emulator.seed(10000 - SEEDED, name_prefix='load')
         try:
             self.measure('info_10000', {'bench_expected_count': 10000})
+        finally:
+            self.emulator.reset()
+
+    def zones_20x10(self):
+        """Steady state of the role granting management zones by name: 20 groups over 10 environments.
+
+        Each environment has two zones; group g holds a zone in environments g % 10 and (g + 1) % 10. One unmeasured
+        run grants everything; the measured runs must write nothing to the groups.
+        """
+        chosen = self.environments()[:ZONE_ENVIRONMENTS]
+        self.emulator.configure(cluster_tokens_see_environment_tokens=True)  # the minted tokens are deleted
+        for env in chosen:
+            for zone in ('app', 'infra'):
+                self.emulator.create_zone(env['id'], f'{env["name"]}-{zone}')
+        items = [{'name': env['name'], 'permissions': {}} for env in chosen]
+        for group in range(ZONE_GROUPS):
+            for offset, zone in ((0, 'app'), (1, 'infra')):
+                item = items[(group + offset) % ZONE_ENVIRONMENTS]
+                item['permissions'][f'bench-group-{group:02d}'] = {
+                    'management_zones': {f'{item["name"]}-{zone}': ['VIEWER', 'LOG_VIEWER']}}
+        variables = {'bench_environments': items}
+        self.playbook('role.yml', variables)  # grants everything: not measured
+
+        def check(variant, log):
+            writes = [entry for entry in log if entry['method'] != 'GET' and entry['path'].startswith('/api/v1.0/')]
+            if writes:
+                raise RunFailed(f'zones_20x10/{variant} wrote to the groups: {writes[:3]}')
+        try:
+            self.measure('zones_20x10', variables, check=check)
         finally:
             self.emulator.reset()
 

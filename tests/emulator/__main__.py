@@ -53,6 +53,13 @@ def parse_arguments(argv=None):
                         help='whether the server adds VIEW_SECURITY_PROBLEMS next to VIEWER in groups (default yes)')
     parser.add_argument('--reuse-deleted-ids', type=yes_no, default=True, metavar='yes|no',
                         help='whether a PUT may create an environment with the id of a deleted one (default yes)')
+    parser.add_argument('--zone-permissions-replace', type=yes_no, default=False, metavar='yes|no',
+                        help='whether PUT /groups/managementZones replaces every zone of the group (default no: only '
+                             'the zones it names)')
+    parser.add_argument('--zone-implied-view-security-problems', type=yes_no, default=True, metavar='yes|no',
+                        help='whether the server adds VIEW_SECURITY_PROBLEMS next to a zone\'s VIEWER (default yes)')
+    parser.add_argument('--zone-visibility-delay-ms', type=int, default=0, metavar='N',
+                        help='how long a new management zone stays unknown to the permission API (default 0)')
     parser.add_argument('--write-capacity', type=int, default=0, metavar='C',
                         help='at most C writes at once; one more is answered 429 with Retry-After (default 0: no limit)')
     parser.add_argument('--group-read-model', choices=('current', 'spec2021'), default='current',
@@ -81,6 +88,9 @@ def start_options(arguments):
                         arguments.cluster_version, arguments.unlimited_storage, arguments.cursor_keeps_includes,
                         implied_view_security_problems=arguments.implied_view_security_problems,
                         reuse_deleted_ids=arguments.reuse_deleted_ids, write_capacity=arguments.write_capacity,
+                        zone_permissions_replace=arguments.zone_permissions_replace,
+                        zone_implied_view_security_problems=arguments.zone_implied_view_security_problems,
+                        zone_visibility_delay_ms=arguments.zone_visibility_delay_ms,
                         group_read_model=arguments.group_read_model,
                         group_names_ignore_case=arguments.group_names_ignore_case,
                         user_repository=arguments.user_repository, **arguments.latency)

@@ -35,6 +35,9 @@ class ConfigChange(ControlModel):
     implied_view_security_problems: Optional[bool] = None
     cluster_tokens_see_environment_tokens: Optional[bool] = None
     reuse_deleted_ids: Optional[bool] = None
+    zone_permissions_replace: Optional[bool] = None
+    zone_implied_view_security_problems: Optional[bool] = None
+    zone_visibility_delay_ms: Optional[int] = Field(None, ge=0)
     write_capacity: Optional[int] = Field(None, ge=0)
     group_read_model: Optional[Literal['current', 'spec2021']] = None
     group_names_ignore_case: Optional[bool] = None
@@ -122,6 +125,9 @@ def settings_json(settings):
             'implied_view_security_problems': settings.implied_view_security_problems,
             'cluster_tokens_see_environment_tokens': settings.cluster_tokens_see_environment_tokens,
             'reuse_deleted_ids': settings.reuse_deleted_ids, 'write_capacity': settings.write_capacity,
+            'zone_permissions_replace': settings.zone_permissions_replace,
+            'zone_implied_view_security_problems': settings.zone_implied_view_security_problems,
+            'zone_visibility_delay_ms': settings.zone_visibility_delay_ms,
             'user_repository': settings.user_repository}
 
 

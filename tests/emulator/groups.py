@@ -15,7 +15,7 @@
 
 from typing import Optional
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request
 
 from .access import cluster_token
 from .defaults import new_id
@@ -140,47 +140,6 @@ async def update_group(request: Request, emulator=Depends(provider)):
     emulator.groups[group['id']] = group
     emulator.save()
     return json_response(shown(emulator, group))
-
-
-class ZonePermissions(ApiModel):
-    mzId: str
-    permissions: list[str]
-
-
-class EnvironmentZones(ApiModel):
-    environmentUuid: str
-    mzPermissions: list[ZonePermissions]
-
-
-class GroupZones(ApiModel):
-    groupId: str
-    mzPermissionsPerEnvironment: list[EnvironmentZones]
-
-
-@router.get('/managementZones')
-async def list_zone_permissions(emulator=Depends(provider)):
-    return json_response([emulator.zone_permissions[group_id] for group_id in emulator.groups
-                          if group_id in emulator.zone_permissions])
-
-
-@router.put('/managementZones')
-async def update_zone_permissions(request: Request, emulator=Depends(provider)):
-    body = await json_body(request)
-    found = validate(GroupZones, body)
-    if found:
-        raise constraints_violated(found)
-    group_or(emulator, body['groupId'], 404, f'Group {body["groupId"]} not found.')
-    if any(emulator.store.get(entry['environmentUuid']) is None for entry in body['mzPermissionsPerEnvironment']):
-        raise ApiError(404, NO_SUCH_ENVIRONMENT)
-    emulator.zone_permissions[body['groupId']] = body
-    emulator.save()
-    return Response(status_code=200)
-
-
-@router.get('/managementZones/{group_id}')
-async def get_zone_permissions(group_id: str, emulator=Depends(provider)):
-    group_or(emulator, group_id, 404, f'Group {group_id} not found.')
-    return json_response(emulator.zone_permissions.get(group_id, {'groupId': group_id, 'mzPermissionsPerEnvironment': []}))
 
 
 @router.get('/{group_id}')

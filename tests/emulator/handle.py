@@ -74,6 +74,19 @@ class EmulatorHandle:
     def config(self):
         return self._control('GET', 'config')
 
+    def create_zone(self, environment, name, duplicate_name=False):
+        """A management zone in `environment` (id); returns its legacy id, the one the permission API takes."""
+        return self._control('POST', 'zones', {'environment': environment, 'name': name,
+                                               'duplicate_name': duplicate_name})['id']
+
+    def zones(self, environment=None):
+        """{environment id: [{id, objectId, name}]} of the stored zones (one environment when given)."""
+        return self._control('GET', 'zones' + (f'?environment={environment}' if environment else ''))
+
+    def zone_permissions(self):
+        """The stored zone permissions, as GET /groups/managementZones answers them (not in the request log)."""
+        return self._control('GET', 'zone_permissions')
+
     def add_token(self, token, scopes, environment=None):
         """Accept this token value: a cluster token, or an environment token of `environment`."""
         self._control('POST', 'tokens', {'token': token, 'scopes': list(scopes), 'environment': environment})

@@ -31,6 +31,12 @@ class Settings:
     # spec names only cluster tokens, so the harsher reading (no) is the default.
     cluster_tokens_see_environment_tokens: bool = False
     reuse_deleted_ids: bool = True  # whether a PUT may create an environment with the id of a deleted one
+    # Management-zone permissions (zones.py): a PUT replaces every zone of the group (else only the zones it
+    # names), the cluster adds VIEW_SECURITY_PROBLEMS next to a zone's VIEWER, and a new zone stays unknown to
+    # the permission API for this long.
+    zone_permissions_replace: bool = False
+    zone_implied_view_security_problems: bool = True
+    zone_visibility_delay_ms: int = 0
     # At most this many writes (every method but GET and HEAD) at once; one more is answered 429 with Retry-After.
     # 0: no limit.
     write_capacity: int = 0
@@ -72,6 +78,7 @@ class Emulator:
         self.zone_permissions = {}
         self.users = {}
         self.user_passwords = {}  # user id -> SHA-256 of the first password (never the password itself)
+        self.zones = {}
         self.faults = FaultQueue()
         self.request_log = []
         self.deleted_ids = set()
@@ -88,7 +95,8 @@ class Emulator:
             with open(path, encoding='utf-8') as handle:
                 return handle.read()
         envs = seeded_environments(self.options.seed_environments, int(time.time() * 1000))
-        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}, 'users': []})
+        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}, 'zones': {},
+                           'users': []})
 
     def reset(self):
         """Back to the start state: environments, tokens, groups, users, settings, faults and request log."""
@@ -104,6 +112,7 @@ class Emulator:
         self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
         self.users = {user['id']: user for user in snapshot.get('users', [])}
         self.user_passwords = dict(snapshot.get('userPasswords', {}))
+        self.zones = dict(snapshot.get('zones', {}))
         self.faults.clear()
         self.request_log = []
         self.deleted_ids = set()
@@ -137,6 +146,7 @@ class Emulator:
         for permissions in self.zone_permissions.values():
             permissions['mzPermissionsPerEnvironment'] = [
                 entry for entry in permissions['mzPermissionsPerEnvironment'] if entry['environmentUuid'] != env_id]
+        self.zones.pop(env_id, None)
         self.save()
 
     def save(self):
@@ -146,7 +156,7 @@ class Emulator:
             return
         data = {'environments': self.store.all(), 'tokens': [t.to_json() for t in self.tokens.all() if t.persisted],
                 'groups': list(self.groups.values()), 'zonePermissions': self.zone_permissions,
-                'users': list(self.users.values()), 'userPasswords': self.user_passwords}
+                'zones': self.zones, 'users': list(self.users.values()), 'userPasswords': self.user_passwords}
         folder = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix='.emulator-state-', suffix='.tmp')
         with os.fdopen(handle, 'w', encoding='utf-8') as output:

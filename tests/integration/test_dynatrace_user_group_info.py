@@ -27,11 +27,12 @@ def test_groups_come_in_the_option_shape_with_environment_names(emulator):
     emulator.clear_requests()
     status, result = run_module('dynatrace_user_group_info', emulator)
     assert status == 'ok', result
-    assert calls(emulator) == [('GET', GROUPS), ('GET', ENVIRONMENTS)]
+    assert calls(emulator) == [('GET', GROUPS), ('GET', GROUPS + '/managementZones'), ('GET', ENVIRONMENTS)]
     no_flags = {'cluster_admin': False, 'access_account': False, 'manage_account': False}
     assert result['groups'] == [
-        dict(no_flags, name='empty', permissions=[], ldap_group_names=[], sso_group_names=[]),
-        dict(no_flags, manage_account=True, name='team', ldap_group_names=['cn=team'], sso_group_names=[], permissions=[
+        dict(no_flags, name='empty', permissions=[], ldap_group_names=[], sso_group_names=[], management_zone_permissions=[]),
+        dict(no_flags, manage_account=True, name='team', ldap_group_names=['cn=team'], sso_group_names=[],
+             management_zone_permissions=[], permissions=[
             {'environment': 'dev', 'permissions': ['VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS']},
             {'environment': 'prod', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']}])]
     assert result['group_details']['team'] == {'id': created['id'], 'is_cluster_admin_group': False,
@@ -45,7 +46,7 @@ def test_one_group_by_name_and_no_environments_read_when_it_holds_no_permissions
     emulator.clear_requests()
     status, result = run_module('dynatrace_user_group_info', emulator, name='plain')
     assert [group['name'] for group in result['groups']] == ['plain'] and result['groups'][0]['sso_group_names'] == ['sso-plain']
-    assert calls(emulator) == [('GET', GROUPS)]
+    assert calls(emulator) == [('GET', GROUPS), ('GET', GROUPS + '/managementZones')]  # no zones held: no zone listing
     status, result = run_module('dynatrace_user_group_info', emulator, name='nobody')
     assert status == 'ok' and result['groups'] == [] and result['group_details'] == {}
 
@@ -74,5 +75,5 @@ def test_the_output_fed_back_as_input_in_replace_mode_changes_nothing(emulator):
     assert run.rc == 0, run
     (applied,) = run.by_task('apply')
     assert [item['changed'] for item in applied['results']] == [False, False]
-    assert [entry['method'] for entry in emulator.requests()] == ['GET'] * 6
+    assert [entry['method'] for entry in emulator.requests()] == ['GET'] * 7  # the info's zone-permission read too
     assert emulator.groups() == before

@@ -146,7 +146,8 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     emulator.clear_requests()
     export(emulator, tmp_path / 'a.yml')
     assert [(entry['method'], entry['path']) for entry in emulator.requests()] == [
-        ('GET', ENVIRONMENTS), ('GET', GROUPS), ('GET', ENVIRONMENTS)]  # the groups read names the environments
+        ('GET', ENVIRONMENTS), ('GET', GROUPS), ('GET', GROUPS + '/managementZones'),
+        ('GET', ENVIRONMENTS)]  # the groups read names the environments; no zone permissions, so no zone listing
     items = yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_list']
     with_permissions = [item for item in items if 'permissions' in item]
     # VIEWER (and VIEW_SECURITY_PROBLEMS) are the cluster's own additions: only what was granted is written.

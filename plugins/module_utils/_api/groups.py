@@ -18,6 +18,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_na
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import SCOPE_SERVICE_PROVIDER, DynatraceError
 
 GROUPS_PATH = '/api/v1.0/onpremise/groups'
+ZONE_PERMISSIONS_PATH = GROUPS_PATH + '/managementZones'
 
 
 class GroupNameTakenError(DynatraceError):
@@ -94,3 +95,41 @@ def delete_group(client, group_id):
             return False
         raise
     return True
+
+
+def _check_zone_record(value, method, path):
+    """An answer that should be one group's zone permissions is {groupId, mzPermissionsPerEnvironment: [...]}."""
+    if not isinstance(value, dict) or not isinstance(value.get('mzPermissionsPerEnvironment', []), list):
+        raise DynatraceError('the answer is not a group\'s management-zone permissions (groupId, '
+                             'mzPermissionsPerEnvironment)', status=200, method=method, path=path)
+    return value
+
+
+def list_zone_permissions(client):
+    """GET /groups/managementZones: the management-zone permissions of every group (one record per group)."""
+    answer = client.request('GET', ZONE_PERMISSIONS_PATH, scope=SCOPE_SERVICE_PROVIDER).body
+    if not isinstance(answer, list):
+        raise DynatraceError('the management-zone permission list is not a list', status=200, method='GET',
+                             path=ZONE_PERMISSIONS_PATH)
+    return [_check_zone_record(record, 'GET', ZONE_PERMISSIONS_PATH) for record in answer]
+
+
+def get_zone_permissions(client, group_id):
+    """GET /groups/managementZones/{groupId}: the group's zone permissions (an empty record when it has none)."""
+    path = '%s/%s' % (ZONE_PERMISSIONS_PATH, quote(str(group_id), safe=''))
+    try:
+        answer = client.request('GET', path, scope=SCOPE_SERVICE_PROVIDER).body
+    except DynatraceError as exc:
+        if exc.status == 404:
+            return {'groupId': group_id, 'mzPermissionsPerEnvironment': []}
+        raise
+    return _check_zone_record(answer or {'groupId': group_id}, 'GET', path)
+
+
+def update_zone_permissions(client, body):
+    """PUT /groups/managementZones {groupId, mzPermissionsPerEnvironment}: 200, nothing answered.
+
+    Whether the server changes only the zones the body names or replaces every zone of the group is not
+    published: callers send every zone the group should hold, and [] for a zone to take away.
+    """
+    client.request('PUT', ZONE_PERMISSIONS_PATH, json_body=body, scope=SCOPE_SERVICE_PROVIDER)

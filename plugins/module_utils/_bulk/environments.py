@@ -39,6 +39,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_w
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, needs_confirmation
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.zone_grants import resolve_zone_items, write_zone_grants
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import split_item_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
     environment_params, list_errors, pending_tokens, read_flags, token_file,
 )
@@ -261,21 +263,36 @@ class Run:
         return sorted(results, key=lambda t: t['name'])
 
     def grant_all(self, items, results):
-        """Permissions from one groups listing, one write per group (only when some item that did not fail has them)."""
+        """Permissions from one groups listing, one write per group (only when some item that did not fail has them).
+
+        Management zones first resolved by name (before any group write; an item naming an unknown zone fails), then
+        the environment permissions, then the zone permissions from one read of every group's zones.
+        """
         todo = [(item, result) for item, result in zip(items, results)
                 if item.get('permissions') and not result.get('failed') and result.get('environment_id')]
         if not todo:
             return
+        split = [(split_item_grants(item['permissions']), result) for item, result in todo]
+        zone_items = [(result['environment_id'], zones) for (dummy, zones), result in split if zones]
+        zone_index, resolved, zone_errors = resolve_zone_items(self.client, zone_items, self.warn, self.parallel)
+        for dummy, result in split:
+            if result['environment_id'] in zone_errors:
+                result.update(failed=True, msg=zone_errors[result['environment_id']])
+        split = [(grants, result) for grants, result in split if not result.get('failed')]
         groups = _api_groups.list_groups(self.client)
-        granted = grant_all(self.client, groups, [(result['environment_id'], item['permissions']) for item, result in todo],
-                            self.check_mode, self.warn, self.parallel)
-        for dummy, result in todo:
-            outcomes = granted[result['environment_id']]
+        env_grants = [(result['environment_id'], environment) for (environment, dummy), result in split if environment]
+        granted = grant_all(self.client, groups, env_grants, self.check_mode, self.warn, self.parallel)
+        zoned = write_zone_grants(self.client, groups, resolved, zone_index, self.check_mode, self.warn, self.parallel)
+        for dummy, result in split:
+            outcomes = granted.get(result['environment_id'], [])
+            zone_outcomes = zoned.get(result['environment_id'], [])
             result['permissions'] = outcomes
-            failed = [outcome['msg'] for outcome in outcomes if outcome.get('failed')]
+            if zone_outcomes:
+                result['management_zone_permissions'] = zone_outcomes
+            failed = [outcome['msg'] for outcome in outcomes + zone_outcomes if outcome.get('failed')]
             if failed:
                 result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
-            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes)
+            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes + zone_outcomes)
 
 
 def keep_tokens(result, tokens):

@@ -19,6 +19,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.token_
     token_file_name, validate_options as token_option_errors,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import grant_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import item_zone_errors, split_item_grants
 
 
 def token_file(environment_id, token_name):
@@ -63,7 +64,10 @@ def _item_errors(index, item, now_ms, list_name):
     if item.get('permissions') is not None:
         if item.get('state') == 'absent':
             errors.append('%s: permissions cannot be used with state absent' % where)
-        errors.extend('%s: %s' % (where, error) for error in grant_errors(item['permissions']))
+        environment_grants = split_item_grants(item['permissions'])[0] if isinstance(item['permissions'], dict) \
+            else item['permissions']
+        errors.extend('%s: %s' % (where, error) for error in grant_errors(environment_grants) + item_zone_errors(
+            item['permissions'] if isinstance(item['permissions'], dict) else {}))
     return errors
 
 

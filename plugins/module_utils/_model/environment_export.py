@@ -17,6 +17,7 @@ No client, no request.
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import (
     SECTIONS, UNLIMITED, section_limits,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import exported_zones
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
     EnvironmentIndex, declared_permissions,
 )
@@ -70,6 +71,12 @@ def group_permissions(groups, environments):
             permissions = declared_permissions(entry.get('permissions'))
             if environment_id is not None and permissions:
                 by_environment.setdefault(environment_id, {})[group['name']] = sorted(permissions)
+    for environment_id, zones_by_group in exported_zones(groups, index).items():
+        declared = by_environment.setdefault(environment_id, {})
+        for name, zones in zones_by_group.items():
+            # A group with zones on the environment: {permissions, management_zones}, as the role's items take it.
+            declared[name] = dict(({'permissions': declared[name]} if name in declared else {}), management_zones=zones)
+        by_environment[environment_id] = dict(sorted(declared.items()))
     return by_environment
 
 

@@ -1,4 +1,4 @@
-"""Cluster API v1 user groups: create, read, replace, delete, implied permissions, and management zones."""
+"""Cluster API v1 user groups: create, read, replace, delete, implied permissions (zones: test_zones.py)."""
 
 import pytest
 import requests
@@ -149,22 +149,6 @@ def test_groups_are_logged_and_faulted_like_the_rest(envs):
     assert_error(api.post(GROUPS, json=group('lost-answer')), 406)  # it was created: a retry must adopt it
     assert [(entry['method'], entry['path'], entry['status']) for entry in api.handle.requests()] == [
         ('POST', GROUPS, None), ('POST', GROUPS, 406)]  # None: the answer never left
-
-
-def test_management_zone_permissions(envs):
-    api, prod, _dev = envs
-    created = api.post(GROUPS, json=group()).json()
-    empty = api.get(f'{GROUPS}/managementZones/{created["id"]}').json()
-    assert empty == {'groupId': created['id'], 'mzPermissionsPerEnvironment': []}
-    body = {'groupId': created['id'], 'mzPermissionsPerEnvironment': [
-        {'environmentUuid': prod, 'mzPermissions': [{'mzId': '-123', 'permissions': ['VIEWER']}]}]}
-    assert api.put(f'{GROUPS}/managementZones', json=body).status_code == 200
-    assert api.get(f'{GROUPS}/managementZones').json() == [body]
-    assert api.get(f'{GROUPS}/managementZones/{created["id"]}').json() == body
-    assert_error(api.put(f'{GROUPS}/managementZones', json=dict(body, groupId='nope')), 404)
-    bad_env = dict(body, mzPermissionsPerEnvironment=[dict(body['mzPermissionsPerEnvironment'][0], environmentUuid='nope')])
-    assert_error(api.put(f'{GROUPS}/managementZones', json=bad_env), 404)
-    assert api.put(f'{GROUPS}/managementZones', json={'groupId': created['id']}).status_code == 400
 
 
 def test_groups_survive_a_restart_with_the_state_file(emulator_factory, tmp_path):

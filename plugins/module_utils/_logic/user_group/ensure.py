@@ -15,6 +15,8 @@ grant_environment() (for a bulk caller) reads nothing itself: it works on the ca
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api_environments
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_grants import ensure_group_zones
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_lookup import resolve_zone_permissions
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
     EnvironmentIndex, changed_environments, create_body, diff_side, grant_errors, group_diff, group_to_options,
@@ -32,19 +34,38 @@ def ensure_user_group(client, params, check_mode=False, diff=False, warn=None):
     warn = warn or (lambda message: None)
     if params['state'] == 'absent':
         return ensure_absent(client, params['name'], check_mode, diff, params.get(CONFIRM_CLUSTER_ADMIN))
-    index = entries = None
-    if params.get('permissions') is not None:
+    index = entries = zones = None
+    if params.get('permissions') is not None or params.get('management_zone_permissions') is not None:
         index = read_index(client)
+    if params.get('permissions') is not None:
         entries, errors = resolve_entries(params['permissions'], index)
         if errors:
             raise DynatraceError('; '.join(errors))
+    if params.get('management_zone_permissions') is not None:
+        zones = resolve_zone_permissions(client, params['management_zone_permissions'], index,
+                                         params.get('zone_read_tokens'), warn)
     group = find_group(api.list_groups(client), params['name'])
     if index is None and rights_of(group):
         index = read_index(client)
     task = Task(params, entries, index or EnvironmentIndex([]))
-    if group is None:
-        return create(client, task, check_mode, warn)
-    return update(client, task, group, check_mode)
+    result = create(client, task, check_mode, warn) if group is None else update(client, task, group, check_mode)
+    if zones is not None:
+        add_zones(client, result, zones, task, check_mode)
+    return result
+
+
+def add_zones(client, result, zones, task, check_mode):
+    """The management-zone part of a task (after the group exists): its change, diff and option in the result."""
+    resolved, zone_index = zones
+    outcome = ensure_group_zones(client, result['group_id'], resolved, zone_index, task.index, task.mode, check_mode)
+    result['group']['management_zone_permissions'] = outcome['option']
+    if not outcome['changed']:
+        return
+    diff = result.setdefault('diff', dict(before={}, after={}, before_header='group %s' % task.name,
+                                          after_header='group %s' % task.name))
+    diff['before']['management_zones'] = outcome['before']
+    diff['after']['management_zones'] = outcome['after']
+    result['changed'] = True
 
 
 def read_index(client):

@@ -16,9 +16,11 @@ class FakeGroupsApi:
         self.posts = list(posts)
         self.race_group = race_group
         self.calls = []
+        self.zone_records = []
 
     def install(self, monkeypatch):
-        for name in ('list_groups', 'create_group', 'update_group', 'delete_group'):
+        for name in ('list_groups', 'create_group', 'update_group', 'delete_group', 'list_zone_permissions',
+                     'get_zone_permissions', 'update_zone_permissions'):
             monkeypatch.setattr(_api_groups, name, getattr(self, name))
         return self
 
@@ -28,6 +30,19 @@ class FakeGroupsApi:
     def list_groups(self, client):
         self.calls.append(('list',))
         return [dict(group) for group in self.groups]
+
+    def list_zone_permissions(self, client):
+        self.calls.append(('zones',))
+        return [dict(record) for record in self.zone_records]
+
+    def get_zone_permissions(self, client, group_id):
+        self.calls.append(('zones', group_id))
+        found = [record for record in self.zone_records if record['groupId'] == group_id]
+        return dict(found[0]) if found else {'groupId': group_id, 'mzPermissionsPerEnvironment': []}
+
+    def update_zone_permissions(self, client, body):
+        self.calls.append(('zones-put', body))
+        self.zone_records = [record for record in self.zone_records if record['groupId'] != body['groupId']] + [body]
 
     def create_group(self, client, body):
         self.calls.append(('post', body))

@@ -24,9 +24,11 @@ def install(monkeypatch):
 def test_groups_sorted_in_the_option_shape_with_names_where_they_are_unique(monkeypatch):
     envs, groups = install(monkeypatch)
     result, dummy = run_main(monkeypatch, module, {})
-    assert result['changed'] is False and [call[0] for call in envs.calls] == ['list'] and groups.kinds() == ['list']
+    assert result['changed'] is False and [call[0] for call in envs.calls] == ['list']
+    assert groups.kinds() == ['list', 'zones']  # no group holds zone permissions: no zone listing
     assert [group['name'] for group in result['groups']] == ['alpha', 'zeta']
-    assert result['groups'][0] == {'name': 'alpha', 'ldap_group_names': [], 'sso_group_names': ['s'], 'permissions': [
+    assert result['groups'][0] == {'name': 'alpha', 'ldap_group_names': [], 'sso_group_names': ['s'],
+                                   'management_zone_permissions': [], 'permissions': [
         {'environment': 'gone', 'permissions': ['VIEWER']},
         {'environment': 'prod', 'permissions': ['VIEWER', 'LOG_VIEWER']},
         {'environment': 't2', 'permissions': ['VIEWER']}],
@@ -38,8 +40,9 @@ def test_groups_sorted_in_the_option_shape_with_names_where_they_are_unique(monk
 
 def test_one_group_without_permissions_needs_no_environments_listing(monkeypatch):
     envs, groups = install(monkeypatch)
-    result, dummy = run_main(monkeypatch, module, {'name': 'zeta'})
+    result, dummy = run_main(monkeypatch, module, {'name': 'zeta', 'management_zones': False})
     assert [group['name'] for group in result['groups']] == ['zeta'] and envs.calls == []
+    assert groups.kinds() == ['list'] and 'management_zone_permissions' not in result['groups'][0]
 
 
 def test_an_empty_name_is_refused_before_any_call(monkeypatch):
