@@ -11,7 +11,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_export import (
-    ExportError, export_environments,
+    ExportError, export_environments, export_groups,
 )
 
 
@@ -51,8 +51,13 @@ def environments_export(environments, ids=True, groups=None):
         raise AnsibleFilterError(str(exc))
 
 
+def environments_groups_export(groups):
+    """The `environments_groups` entries (name, LDAP and SSO group names) of every group dynatrace_user_group_info returned."""
+    return export_groups(_groups(groups) or [])
+
+
 class FilterModule(object):
-    """The export filter of clusterops.dynatrace."""
+    """The export filters of clusterops.dynatrace."""
 
     def filters(self):
-        return {'environments_export': environments_export}
+        return {'environments_export': environments_export, 'environments_groups_export': environments_groups_export}

@@ -23,7 +23,7 @@ description:
     character other than a letter, a digit or C(_) replaced by C(_): the tag C(department:finance) gives the group
     C(tag_department_finance)."
   - Every option is checked before the first request; an error names the option and the rule, and never shows the
-    token.
+    token. A top-level key that is no option (say C(filter) for O(filters)) fails, listing the valid options.
 author:
   - ClusterOps platform engineering (@clusterops)
 extends_documentation_fragment:
@@ -44,6 +44,12 @@ options:
         replaced by one C(_) (C(Team Payments / EU) becomes C(Team_Payments_EU)). When several environments give the
         same hostname, the oldest keeps it and each newer one is named C(<hostname>_<environment id>), with a
         warning; so a host keeps its name when a namesake is created later."
+      - "No environment name or id can break the inventory: a hostname is never C(all), C(ungrouped), C(localhost),
+        C(127.0.0.1) or C(::1) (any case), and never a name of the default groups' name space (starting with C(state_)
+        or C(tag_) and made of letters, digits and C(_) only). Such an environment is the host
+        C(<hostname>-<environment id>) (C(env-<environment id>) for such an id), with a warning; a C(-) is a character
+        no default group name holds, so hosts and default groups can never collide. Give your own O(groups) and
+        O(keyed_groups) a prefix to keep them apart from hostnames too."
       - "V(id): the environment id, which never changes and never collides."
     type: str
     choices:
@@ -135,9 +141,10 @@ from ansible.release import __version__ as ansible_version
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment.inventory import (
     ConnectionOptionError, DynatraceError, cache_fingerprint, fetch_environments, make_client, settings_errors,
+    unknown_option_errors,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.inventory_hosts import (
-    assign_hostnames, default_group_names, host_variables,
+    assign_hostnames, default_group_names, host_variables, usable_hostname,
 )
 
 SETTINGS = ('url', 'api_token', 'validate_certs', 'ca_path', 'timeout', 'retries', 'hostname_source', 'filters',
@@ -152,7 +159,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        unknown = unknown_option_errors(config, self.option_definitions)
+        if unknown:
+            raise AnsibleParserError('%s: invalid inventory configuration: %s' % (path, '; '.join(unknown)))
         settings = self._settings(path)
         cache_key = '%s_%s' % (self.get_cache_key(path), cache_fingerprint(settings))
         use_cache = self.get_option('cache') and cache
@@ -209,8 +219,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except ValueError as exc:
             raise AnsibleParserError(str(exc))
         for hostname, wanted, environment_id in collisions:
-            self.display.warning('Several environments are named %s as inventory hosts: the oldest keeps the name, '
-                                 'the environment %s is the host %s.' % (wanted, environment_id, hostname))
+            if usable_hostname(wanted):
+                self.display.warning('Several environments are named %s as inventory hosts: the oldest keeps the name, '
+                                     'the environment %s is the host %s.' % (wanted, environment_id, hostname))
+            else:
+                self.display.warning('The environment %s is the inventory host %s: %s is a name of Ansible or of the '
+                                     'default groups, which a host never takes.' % (environment_id, hostname, wanted))
         strict = self.get_option('strict')
         for hostname, environment in hosts:
             variables = host_variables(environment, listing['base_url'], settings['include_quotas'],

@@ -16,7 +16,8 @@ description:
     M(clusterops.dynatrace.dynatrace_environment) (creation under the id derived from the name, so no timing makes a
     second environment of a name; id and name must agree; drift reported unless O(update_existing)), then the API
     tokens of each item (the rules of M(clusterops.dynatrace.dynatrace_api_token), idempotent by name) and its group
-    permissions in merge mode (as M(clusterops.dynatrace.dynatrace_user_group) with C(permissions_mode=merge)).
+    permissions, each group merged or replaced as O(groups) says (the decision
+    M(clusterops.dynatrace.dynatrace_user_group) makes with O(clusterops.dynatrace.dynatrace_user_group#module:permissions_mode)).
   - The items have the shape of the items of the P(clusterops.dynatrace.environments#role) role's C(environments_list);
     the role runs this module once for its whole list.
   - The whole list is planned from one listing of the environments; writes run for up to O(parallel) items at a
@@ -165,14 +166,57 @@ options:
       permissions:
         description:
           - "Group permissions on this environment: a map from group name to a list of permissions
-            (C(VIEWER), C(MANAGE_SETTINGS), ...), added in merge mode: nothing else on a group changes. A group that
-            does not exist is created."
+            (C(VIEWER), C(MANAGE_SETTINGS), ...). A group that does not exist is created. A group is merged (nothing
+            else on it changes; what it holds on a listed environment beyond the declaration is warned about) unless
+            O(groups) sets it to V(replace)."
           - "A group's value may instead be a dict: C(permissions) (that list) and C(management_zones), a map from the
             name of a management zone of this environment to its permissions (as
             O(clusterops.dynatrace.dynatrace_user_group#module:management_zone_permissions)), also added in merge
             mode. The zones are listed in the environments that name some, before any group is written; an item naming
             an unknown zone fails and nothing of it is written."
         type: dict
+  groups:
+    description:
+      - How the permissions of each group are applied. A group not listed here is merged.
+      - A group listed here exists after the run (it is created when missing, with or without permissions), with
+        its LDAP and SSO group names when given. The export writes every group of a cluster here.
+      - The environments the run manages are those of the items that are present and did not fail.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The group name, exactly.
+        type: str
+        required: true
+      permissions_mode:
+        description:
+          - V(merge) adds the declared permissions and keeps everything else on the group; what the group holds on a
+            managed environment beyond the declaration (on an item that does not name the group, all of it) is kept,
+            returned as C(undeclared) and shown as a warning per environment.
+          - V(replace) makes the group hold exactly what the items declare on the managed environments; the rest is
+            revoked there (C(revoked) in each item's C(permissions), and a diff per group in check mode and C(--diff)).
+            Environments outside the list keep their permissions unless O(groups[].replace_scope=cluster).
+        type: str
+        choices: [merge, replace]
+        default: merge
+      replace_scope:
+        description:
+          - V(listed) revokes only on the environments of the list; V(cluster) also revokes every permission of the
+            group on environments outside the list (RV(permissions_elsewhere)).
+        type: str
+        choices: [listed, cluster]
+        default: listed
+      ldap_group_names:
+        description:
+          - The LDAP groups mapped to this group; when given the group holds exactly these, when left out they are kept.
+        type: list
+        elements: str
+      sso_group_names:
+        description:
+          - The SSO groups mapped to this group; when given the group holds exactly these, when left out they are kept.
+        type: list
+        elements: str
   update_existing:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
@@ -219,6 +263,13 @@ options:
     description: Look up every declared API token in its environment, recorded or not (costs the requests the API needs).
     type: bool
     default: false
+  caller_warnings:
+    description:
+      - Warnings a caller found before this task, shown as this task's warnings (the P(clusterops.dynatrace.environments#role)
+        role passes its unknown C(environments*) variables and an empty C(environments_list)).
+    type: list
+    elements: str
+    default: []
   list_name:
     description: What input errors call the list, as in C(<list_name>[3] (team-c)); the role passes C(environments_list).
     type: str
@@ -341,8 +392,8 @@ outcomes:
     api_tokens:
       description:
         - Per declared API token C(name), C(state) (C(recorded), C(exists), C(created), C(rotated),
-          C(secret_unknown) (it exists and no file holds its secret: see O(environments[].api_tokens[].rotate)),
-          C(failed), C(unknown) in check mode (not counted as a change: check mode cannot look tokens up without
+          C(secret_unknown) (it exists and no file holds its secret, see O(environments[].api_tokens[].rotate)),
+          C(failed), C(unknown) in check mode (not counted as a change; check mode cannot look tokens up without
           minting a token-management token, which is a write), C(skipped) when another run created the environment),
           C(file), C(scopes), C(id), and C(token) (a secret) only when created. The secrets created before or after
           a token of the item that failed stay here and in their files.
@@ -351,10 +402,13 @@ outcomes:
       returned: when the item declares api_tokens
       sample: [{name: oneagent-install, state: created, file: 0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10.oneagent-install.token}]
     permissions:
-      description: Per group, what this item's permissions changed on it (C(group), C(changed), C(created), C(before), C(after)).
+      description:
+        - Per group, what this item's permissions changed on it (C(group), C(changed), C(created), C(before), C(after)),
+          and C(revoked) (taken away by O(groups[].permissions_mode=replace)) and C(undeclared) (held, kept and not
+          declared, in merge mode) when there are some.
       type: list
       elements: dict
-      returned: when the item declares permissions
+      returned: when the item declares permissions, or a group of the run changes or holds undeclared ones on it
       sample: [{group: team-a-admins, changed: true, created: true}]
     paas_token_file:
       description: The file of the item's first token with C(InstallerDownload) (the one the hand-off reads).
@@ -434,6 +488,23 @@ drift_by_id:
   returned: always
   type: dict
   sample: {0b8ea4b6-1b3a-5c4e-9b0e-2f6c3b9d7a10: {tags: {current: [], desired: ['owner:team-b']}}}
+permissions_elsewhere:
+  description: The group permission changes on environments outside the list (O(groups[].replace_scope=cluster)),
+    each C(environment_id), C(group), C(before), C(after), C(revoked).
+  returned: always
+  type: list
+  elements: dict
+groups:
+  description: The groups of O(groups) created or whose LDAP/SSO names change (C(group), C(changed), C(created),
+    C(before), C(after)), and those that failed (C(failed), C(msg)).
+  returned: always
+  type: list
+  elements: dict
+diff:
+  description: One diff per changed item, then one per group whose permissions change (before and after by environment name).
+  returned: always
+  type: list
+  elements: dict
 drift_diff:
   description: RV(drift) as the lines of a diff.
   returned: always
@@ -490,6 +561,11 @@ ITEM_SPEC = dict(
     permissions=dict(type='dict'),
 )
 
+GROUP_SPEC = dict(name=dict(type='str', required=True),
+                  permissions_mode=dict(type='str', choices=['merge', 'replace'], default='merge'),
+                  replace_scope=dict(type='str', choices=['listed', 'cluster'], default='listed'),
+                  ldap_group_names=dict(type='list', elements='str'), sso_group_names=dict(type='list', elements='str'))
+
 
 def argument_spec():
     return connection_argument_spec(
@@ -501,10 +577,14 @@ def argument_spec():
         token_dir=dict(type='path'),
         verify_tokens=dict(type='bool', default=False),
         list_name=dict(type='str', default='environments'),
+        groups=dict(type='list', elements='dict', default=[], options=GROUP_SPEC),
+        caller_warnings=dict(type='list', elements='str', default=[]),
     )
 
 
 def logic(module, client):
+    for warning in module.params['caller_warnings']:
+        module.warn(warning)
     result = ensure_environments(client, module.params, check_mode=module.check_mode, warn=module.warn)
     if result['failures']:
         result.update(failed=True, msg='%d of %d environments failed: %s'

@@ -101,8 +101,12 @@ options:
   permissions_mode:
     description:
       - V(merge) adds (and, for entries with O(permissions[].state=absent), takes away) the declared permissions
-        and keeps every other permission of the group.
+        and keeps every other permission of the group. What the group holds on a listed environment beyond the
+        declaration is kept, returned in RV(undeclared) and shown as a warning, so drift is never silent.
       - V(replace) makes the group hold exactly the declared permissions; environments not listed lose theirs.
+        What is taken away is returned in RV(revoked) and shown by check mode and C(--diff) before it happens.
+      - The decision is the one the P(clusterops.dynatrace.environments#role) role and
+        M(clusterops.dynatrace.dynatrace_environments) make for each group (their C(groups) setting).
     type: str
     choices: [merge, replace]
     default: merge
@@ -303,6 +307,22 @@ group:
     cluster_admin: false
     access_account: false
     manage_account: false
+revoked:
+  description:
+    - Per environment (by name, or id when the name is not unique), the permissions taken away by this task (would be,
+      in check mode), from O(permissions_mode=replace) or entries with O(permissions[].state=absent).
+  returned: when O(state=present)
+  type: dict
+  sample:
+    payments-staging: [VIEWER, MANAGE_SETTINGS]
+undeclared:
+  description:
+    - With O(permissions_mode=merge), per listed environment, the permissions the group holds there and keeps that
+      the task does not declare (the cluster's own additions aside). Each is also shown as a warning.
+  returned: when O(state=present)
+  type: dict
+  sample:
+    payments-prod: [LOG_VIEWER]
 diff:
   description:
     - The permissions of each changed environment by name, and changed name lists and flags, before and after.

@@ -33,3 +33,34 @@ def test_a_failing_group_fails_its_environments_only(emulator):
     outcomes = grant_all(client, [], [(first, {'a': ['VIEWER']}), (second, {'a': ['VIEWER']})])
     assert outcomes[first][0]['failed'] and 'group a' in outcomes[first][0]['msg']
     assert outcomes[second][0]['failed']
+
+
+def test_replace_revokes_outside_the_list_only_when_asked(emulator):
+    client = DynatraceClient(emulator.url, emulator.token, retries=0)
+    listed, outside = emulator.create_environment('listed'), emulator.create_environment('outside')
+    _api_groups.create_group(client, {'name': 'owned', 'isClusterAdminGroup': False,
+                                      'accessRight': {'VIEWER': [listed, outside], 'LOG_VIEWER': [outside]}})
+    grants = [(listed, {'owned': ['VIEWER']})]
+    kept = grant_all(client, _api_groups.list_groups(client), grants, settings=[{'name': 'owned', 'permissions_mode': 'replace'}])
+    assert outside not in kept and emulator.groups()[0]['accessRight']['LOG_VIEWER'] == [outside]
+    emulator.clear_requests()
+    everywhere = [{'name': 'owned', 'permissions_mode': 'replace', 'replace_scope': 'cluster'}]
+    revoked = grant_all(client, _api_groups.list_groups(client), grants, settings=everywhere)
+    assert revoked[outside][0]['revoked'] == ['VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS']
+    assert [entry['method'] for entry in emulator.requests()] == ['GET', 'PUT']
+    rights = dict((permission, ids) for permission, ids in emulator.groups()[0]['accessRight'].items() if ids)
+    assert outside not in sum(rights.values(), []) and listed in rights['VIEWER']
+
+
+def test_a_declared_group_is_created_with_its_directory_names_without_permissions(emulator):
+    client = DynatraceClient(emulator.url, emulator.token, retries=0)
+    report = []
+    settings = [{'name': 'directory', 'ldap_group_names': ['cn=b', 'cn=a'], 'sso_group_names': ['s']}]
+    assert grant_all(client, _api_groups.list_groups(client), [], settings=settings, report=report) == {}
+    assert report == [{'group': 'directory', 'changed': True, 'created': True, 'before': {},
+                       'after': {'ldap_group_names': ['cn=a', 'cn=b'], 'sso_group_names': ['s']}}]
+    (group,) = emulator.groups()
+    assert group['ldapGroupNames'] == ['cn=a', 'cn=b'] and group['ssoGroupNames'] == ['s']
+    again = []
+    grant_all(client, _api_groups.list_groups(client), [], settings=settings, report=again)
+    assert again == []

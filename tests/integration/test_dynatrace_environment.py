@@ -123,6 +123,9 @@ def test_update_off_reports_drift_and_sends_nothing(emulator):
     assert status == 'ok' and result['changed'] is False
     assert result['drift'] == {'quotas.host_units.max_limit': {'current': 5, 'desired': 9},
                                'tags': {'current': [], 'desired': ['x']}}
+    # An `ok` task shows no diff: the drift is a warning naming the fields, seen without a register.
+    assert result['warnings'] == ['environment drifty differs from its declaration and was left as it is (update_existing '
+                                  'is false): quotas.host_units.max_limit, tags; set update_existing: true to make it match']
     assert writes(emulator.requests()) == []
     assert stored(emulator, 'drifty')[0]['quotas']['hostUnits']['maxLimit'] == 5
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 import yaml
 
-from tests.integration.runner import run_module, run_tasks
+from tests.integration.runner import run_module, run_plays, run_tasks
 
 ENVIRONMENTS = '/api/cluster/v2/environments'
 GROUPS = '/api/v1.0/onpremise/groups'
@@ -125,7 +125,10 @@ def test_replace_holds_exactly_the_declared_permissions(emulator, envs):
     assert result['diff']['before']['permissions'] == {
         'payments-prod': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS'],
         'search': ['VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS']}
-    assert result['diff']['after']['permissions'] == {'payments-prod': [], 'search': ['VIEWER']}
+    # The cluster's own VIEW_SECURITY_PROBLEMS next to VIEWER is sent back, not revoked.
+    assert result['diff']['after']['permissions'] == {'payments-prod': [], 'search': ['VIEWER', 'VIEW_SECURITY_PROBLEMS']}
+    assert result['revoked'] == {'payments-prod': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS'],
+                                 'search': ['LOG_VIEWER']}
 
 
 def test_replace_with_an_empty_list_removes_every_permission(emulator, envs):
@@ -293,10 +296,43 @@ def guide_blocks():
 def test_the_getting_started_access_guide_runs_as_written(emulator):
     for name in ('team-payments', 'team-payments-staging'):
         emulator.create_environment(name)
-    (play,), read_tasks = guide_blocks()
+    (play,), read_tasks = guide_blocks()[:2]
     first = run_tasks(play['tasks'], emulator=emulator)
     assert first.rc == 0 and [entry['status'] for entry in first.results] == ['changed', 'changed'], first
     second = run_tasks(play['tasks'] + read_tasks, emulator=emulator)
     assert second.rc == 0, second
     assert [entry['status'] for entry in second.results] == ['ok', 'ok', 'ok', 'ok']
     assert second.last['msg'] == ['team-payments', 'team-payments-staging']
+
+
+def test_the_getting_started_merge_or_replace_example_revokes_as_written(emulator):
+    prod, staging = (emulator.create_environment(name) for name in ('payments-prod', 'payments-staging'))
+    api_group(emulator, 'team-payments', accessRight={'VIEWER': [prod, staging], 'MANAGE_SETTINGS': [prod]})
+    (play,) = guide_blocks()[2]
+    run = run_plays([play], emulator=emulator)
+    assert run.rc == 0, run
+    held = dict((env_id, permissions - {'VIEW_SECURITY_PROBLEMS'})
+                for env_id, permissions in rights(emulator, 'team-payments').items())
+    assert held == {prod: {'VIEWER'}}  # MANAGE_SETTINGS and the staging grant revoked, as the comments say
+    assert list(rights(emulator, 'all-viewers')) == [prod] and 'VIEWER' in rights(emulator, 'all-viewers')[prod]
+    again = run_plays([play], emulator=emulator)
+    assert again.rc == 0 and not [entry for entry in again.results if entry['status'] == 'changed'], again
+
+
+def test_merge_keeps_an_undeclared_grant_and_warns_replace_revokes_it_and_check_mode_shows_it(emulator, envs):
+    api_group(emulator, 'auditors', accessRight={'VIEWER': [envs['search']], 'LOG_VIEWER': [envs['search']]})
+    emulator.clear_requests()
+    status, merged = run_module('dynatrace_user_group', emulator, name='auditors', permissions=[grant('search', 'VIEWER')])
+    assert status == 'ok' and writes(emulator) == [] and merged['undeclared'] == {'search': ['LOG_VIEWER']}
+    assert any('group auditors holds LOG_VIEWER on environment search' in w for w in merged['warnings']), merged
+    status, checked = run_module('dynatrace_user_group', emulator, check=True, diff=True, name='auditors',
+                                 permissions_mode='replace', permissions=[grant('search', 'VIEWER')])
+    assert status == 'changed' and writes(emulator) == [] and checked['revoked'] == {'search': ['LOG_VIEWER']}
+    assert 'LOG_VIEWER' in checked['diff']['before']['permissions']['search']
+    assert 'LOG_VIEWER' not in checked['diff']['after']['permissions']['search']
+    status, replaced = run_module('dynatrace_user_group', emulator, name='auditors', permissions_mode='replace',
+                                  permissions=[grant('search', 'VIEWER')])
+    assert status == 'changed' and 'LOG_VIEWER' not in rights(emulator, 'auditors')[envs['search']]
+    status, again = run_module('dynatrace_user_group', emulator, name='auditors', permissions_mode='replace',
+                               permissions=[grant('search', 'VIEWER')])
+    assert status == 'ok' and again['revoked'] == {} and not again.get('warnings')

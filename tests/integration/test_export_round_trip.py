@@ -160,7 +160,7 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     assert ('POST', GROUPS) in [(entry['method'], entry['path']) for entry in target.requests()]
     created = [group for group in target.groups() if group['name'] == 'search-admins'][0]
     assert created['accessRight']['MANAGE_SETTINGS'] == [search] and created['accessRight']['VIEWER'] == [search]
-    assert 'no-permissions' not in [group['name'] for group in target.groups()]  # it is on no environment item
+    assert 'no-permissions' in [group['name'] for group in target.groups()]  # environments_groups: it exists there too
     export(target, tmp_path / 'b.yml')
     assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
 
@@ -168,6 +168,40 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     again = apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True)
     assert recap(again)['changed'] == 0, again.stdout[-4000:]
     assert [(entry['method'], entry['path']) for entry in target.requests()] == [('GET', ENVIRONMENTS), ('GET', GROUPS)]
+
+
+def test_names_that_look_like_templates_stay_data_through_the_round_trip(emulator, emulator_factory, tmp_path):
+    marker = Path('/tmp/clusterops-pwned-%s' % os.getpid())
+    names = ["{{ lookup('pipe', 'touch %s') }}" % marker, '{% if true %}yes{% endif %} {# note #}']
+    for name in names:
+        api_create(emulator, dict(name=name, tags=['team:{{ owner }}']))
+    lab = environment_id_of(emulator, names[1])
+    api_create_group(emulator, '{{ admins }}', {'MANAGE_SETTINGS': [lab]})
+    body = dict(name='directory-only', isClusterAdminGroup=False, accessRight={},
+                ldapGroupNames=['cn={{ team }},ou=groups', 'cn=ops'], ssoGroupNames=['sso-ops'])
+    answer = requests.post(emulator.url + GROUPS, json=body, timeout=10,
+                           headers={'Authorization': 'Api-Token ' + emulator.token})
+    assert answer.status_code == 200, answer.text
+    target = emulator_factory()
+    export(emulator, tmp_path / 'a.yml')
+    text = (tmp_path / 'a.yml').read_text()
+    assert "!unsafe '{{ admins }}'" in text and "!unsafe 'team:{{ owner }}'" in text, text
+    groups = dict((group['name'], group) for group in yaml.safe_load(text.replace('!unsafe ', ''))['environments_groups'])
+    assert groups['directory-only'] == {'name': 'directory-only', 'sso_group_names': ['sso-ops'],
+                                        'ldap_group_names': ['cn=ops', 'cn={{ team }},ou=groups']}
+
+    apply(target, tmp_path / 'a.yml', tmp_path)
+    assert not marker.exists()  # the pipe lookup in a name never ran
+    assert sorted(env['name'] for env in target.environments()) == sorted(names)
+    stored = dict((group['name'], group) for group in target.groups())
+    assert stored['directory-only']['ldapGroupNames'] == ['cn=ops', 'cn={{ team }},ou=groups']
+    assert stored['directory-only']['ssoGroupNames'] == ['sso-ops'] and not any(stored['directory-only']['accessRight'].values())
+    assert stored['{{ admins }}']['accessRight']['MANAGE_SETTINGS'] == [lab]
+    export(target, tmp_path / 'b.yml')
+    assert (tmp_path / 'b.yml').read_text() == text
+    target.clear_requests()
+    again = apply(target, tmp_path / 'a.yml', tmp_path, update_existing=True)
+    assert recap(again)['changed'] == 0 and not marker.exists(), again.stdout[-4000:]
 
 
 def test_support_tickets_and_capture_data_round_trip_and_reapplying_changes_nothing(emulator, emulator_factory, tmp_path):

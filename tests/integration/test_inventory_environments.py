@@ -93,6 +93,26 @@ def test_hosts_host_vars_and_default_groups(emulator, fixture_ids, tmp_path):
     assert_no_secret(emulator, run.stdout, run.stderr, run.listing_text)
 
 
+@pytest.mark.parametrize('hostname_source', ['name', 'id'])
+def test_no_environment_name_or_id_breaks_the_inventory(emulator, tmp_path, hostname_source):
+    reserved = ['all', 'ungrouped', 'localhost', 'state_enabled', 'tag_x', '127.0.0.1']
+    ids = [api_create(emulator, name, tags=['x']) for name in reserved + ['normal']]
+    for environment_id in ('all', 'state_enabled'):  # ids are chosen by whoever creates with a PUT
+        answer = requests.put(emulator.url + ENVIRONMENTS + '/' + environment_id, json={'name': 'by-id-' + environment_id},
+                              timeout=10, headers={'Authorization': 'Api-Token ' + emulator.token})
+        assert answer.status_code == 201, answer.text
+    run = run_inventory(write_config(tmp_path, {'hostname_source': hostname_source}), emulator)
+    assert run.rc == 0, run
+    hostvars = run.hostvars()
+    assert len(hostvars) == len(reserved) + 3  # every environment is a host
+    assert not set(hostvars) & set(reserved + ['all', 'state_enabled'])
+    groups = run.groups()
+    assert len(groups['state_enabled']) == len(reserved) + 3 and len(groups['tag_x']) == len(reserved) + 1
+    if hostname_source == 'name':
+        assert hostvars['localhost-%s' % ids[2]]['dynatrace_environment_name'] == 'localhost'
+        assert 'normal' in hostvars and 'a name of Ansible or of the default groups' in run.stderr
+
+
 def test_hostname_source_id_and_no_default_groups(emulator, fixture_ids, tmp_path):
     run = run_inventory(write_config(tmp_path, {'hostname_source': 'id', 'default_groups': False}), emulator)
     assert run.rc == 0, run
@@ -218,6 +238,8 @@ def test_cache_a_second_run_sends_no_request(emulator, fixture_ids, tmp_path):
      "filters.state must be enabled or disabled, got 'on'"),
     ({'filters': {'tags': 'department:finance'}}, {}, "filters.tags must be a list of tags, got 'department:finance'"),
     ({'timeout': 0}, {}, 'timeout must be greater than 0 seconds'),
+    # A typo of a top-level option would be ignored, and every environment listed: it is refused.
+    ({'filter': {'state': 'enabled'}}, {}, 'unknown option filter; the options are api_token, ca_path, cache,'),
 ])
 def test_bad_configuration_fails_before_any_request(emulator, tmp_path, config, env, message):
     run = run_inventory(write_config(tmp_path, config), emulator, extra_env=env)

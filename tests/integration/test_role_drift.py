@@ -44,6 +44,20 @@ def test_quota_and_storage_drift_is_reported_with_update_existing_false(emulator
     assert 'includeConsumptionInfo=true' in listing['query'] and 'includeStorageInfo=true' in listing['query']
 
 
+def test_drift_is_a_warning_per_environment_naming_the_fields(emulator):
+    api_create(emulator, 'warned', quotas={'hostUnits': {'maxLimit': 5}}, tags=['a'])
+    api_create(emulator, 'same')
+    declared = [{'name': 'warned', 'tags': ['b'], 'quotas': {'host_units': {'max_limit': 9}}}, {'name': 'same'}]
+    run = run_role(emulator, declared, stdout_callback='default')
+    assert run.rc == 0, run.stdout
+    text = ' '.join((run.stdout + run.stderr).split())
+    assert ('environment warned differs from its declaration and was left as it is (environments_update_existing is '
+            'false): quotas.host_units.max_limit, tags; set environments_update_existing: true') in text, text[-3000:]
+    assert 'environment same differs' not in text
+    applied = run_role(emulator, declared, environments_update_existing=True, stdout_callback='default')
+    assert applied.rc == 0 and 'differs from its declaration' not in applied.stdout + applied.stderr
+
+
 def test_diff_shows_the_drift(emulator):
     api_create(emulator, 'shown', quotas={'hostUnits': {'maxLimit': 5}}, tags=['a'])
     emulator.clear_requests()

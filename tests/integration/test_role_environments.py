@@ -296,3 +296,27 @@ def test_two_environments_of_one_name_are_both_in_the_facts_by_id(emulator, tmp_
     # Keyed by name, namesakes are told apart by their ids.
     assert shown['by_name'] == ['shared (shared-1)', 'shared (shared-2)']
     assert shown['tokens'] == ['shared-1', 'shared-2'] and shown['handoff'] == ['shared-1', 'shared-2']
+
+
+def test_an_empty_list_and_unknown_role_variables_are_warned_about(emulator):
+    emulator.clear_requests()
+    task = role_task([], environments_updateexisting=True)
+    task['vars']['environments'] = [{'name': 'typo'}]  # the typo of environments_list
+    run = run_tasks([task], emulator=emulator)
+    assert run.rc == 0, run
+    (result,) = [entry['result'] for entry in run.results if entry['task'].endswith(BULK_TASK)]
+    warnings = result.get('warnings', [])
+    assert 'environments_list is empty: the role has nothing to provision' in warnings, result
+    for name in ('environments', 'environments_updateexisting'):
+        assert any(w.startswith('unknown variable %s: the environments role ignores it; its variables are environments_api_token'
+                                % name) for w in warnings), warnings
+    assert not any('environments_list:' in w or 'unknown variable environments_list' in w for w in warnings)
+    assert api_requests(emulator) == [] and 'typo' not in by_name(emulator)
+
+
+def test_known_variables_raise_no_warning(emulator):
+    # The second run of the role sees the facts the first one set: they are the role's own too.
+    task = role_task([{'name': 'quiet'}], environments_parallel=2, environments_groups=[])
+    run = run_tasks([task, task], emulator=emulator)
+    results = [entry['result'] for entry in run.results if entry['task'].endswith(BULK_TASK)]
+    assert run.rc == 0 and len(results) == 2 and not any(result.get('warnings') for result in results), results

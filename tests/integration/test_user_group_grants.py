@@ -1,4 +1,4 @@
-"""grant_environment (the bulk path: one groups read for a whole list of environments) over real HTTP.
+"""grant_all (the bulk path: one groups read for a whole list of environments) over real HTTP.
 
 Called the way a bulk caller calls it, with a real DynatraceClient against the emulator, no ansible-playbook:
 the request log shows what a list of environments with permissions costs.
@@ -7,8 +7,8 @@ the request log shows what a list of environments with permissions costs.
 import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as _api_groups
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient, DynatraceError
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import grant_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceClient
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 
 GROUPS = '/api/v1.0/onpremise/groups'
 GRANTS = {'all-viewers': ['VIEWER'], 'team-settings': ['MANAGE_SETTINGS', 'LOG_VIEWER']}
@@ -19,9 +19,11 @@ def client(emulator):
     return DynatraceClient(emulator.url, emulator.token, retries=0)
 
 
-def apply_all(client, env_ids, grants=None, check_mode=False):
+def apply_all(client, env_ids, grants=None, check_mode=False, settings=None):
     groups = _api_groups.list_groups(client)
-    return [grant_environment(client, groups, env_id, grants or GRANTS, check_mode=check_mode) for env_id in env_ids]
+    outcomes = grant_all(client, groups, [(env_id, GRANTS if grants is None else grants) for env_id in env_ids],
+                         check_mode=check_mode, settings=settings)
+    return [outcomes[env_id] for env_id in env_ids]
 
 
 def test_a_list_of_environments_costs_one_groups_read_in_steady_state(emulator, client):
@@ -29,9 +31,9 @@ def test_a_list_of_environments_costs_one_groups_read_in_steady_state(emulator, 
     emulator.clear_requests()
     first = apply_all(client, env_ids)
     assert [(entry['method'], entry['status']) for entry in emulator.requests()] == \
-        [('GET', 200)] + [('POST', 200)] * 2 + [('PUT', 200)] * 4
+        [('GET', 200)] + [('POST', 200)] * 2  # one write per group for the whole list
     assert [outcome['created'] for outcome in first[0]] == [True, True]
-    assert first[1][1] == {'group': 'team-settings', 'changed': True, 'created': False, 'before': [],
+    assert first[1][1] == {'group': 'team-settings', 'changed': True, 'created': True, 'before': [],
                            'after': ['VIEWER', 'MANAGE_SETTINGS', 'LOG_VIEWER']}
     stored = dict((group['name'], group['accessRight']) for group in emulator.groups())
     assert stored['all-viewers']['VIEWER'] == sorted(env_ids) and stored['team-settings']['MANAGE_SETTINGS'] == sorted(env_ids)
@@ -70,9 +72,26 @@ def test_a_group_created_by_another_run_meanwhile_is_adopted(emulator, client):
     assert group['accessRight']['VIEWER'] == sorted([env_id, other])
 
 
-def test_bad_grants_fail_before_any_request(emulator, client):
-    groups = _api_groups.list_groups(client)
+def test_replace_revokes_on_the_managed_environments_and_keeps_the_others(emulator, client):
+    cut, dropped, outside = (emulator.create_environment(name) for name in ('cut', 'dropped', 'outside'))
+    _api_groups.create_group(client, {'name': 'team', 'isClusterAdminGroup': False, 'accessRight': {
+        'VIEWER': [cut, dropped, outside], 'MANAGE_SETTINGS': [cut, outside]}})
+    settings = [{'name': 'team', 'permissions_mode': 'replace'}]
     emulator.clear_requests()
-    with pytest.raises(DynatraceError, match="'VIEWER ' is not a well-formed"):
-        grant_environment(client, groups, 'x', {'g': ['VIEWER ']})
-    assert emulator.requests() == []
+    (checked_cut, checked_dropped) = apply_all(client, [cut, dropped], {}, check_mode=True, settings=settings)
+    assert [entry['method'] for entry in emulator.requests()] == ['GET']
+    assert checked_cut[0]['revoked'] == ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']
+    assert checked_dropped[0]['revoked'] == ['VIEWER', 'VIEW_SECURITY_PROBLEMS']  # the cluster's addition goes with VIEWER
+    apply_all(client, [cut], {'team': ['VIEWER']}, settings=settings)  # manages `cut` only: `dropped` is not touched
+    (group,) = emulator.groups()
+    assert (group['accessRight']['MANAGE_SETTINGS'], group['accessRight']['VIEWER']) == ([outside], sorted([cut, dropped, outside]))
+    outcomes = grant_all(client, _api_groups.list_groups(client), [(cut, {'team': ['VIEWER']}), (dropped, {})],
+                         settings=settings)
+    assert outcomes[dropped][0]['revoked'] == ['VIEWER', 'VIEW_SECURITY_PROBLEMS']
+    (group,) = emulator.groups()
+    assert (group['accessRight']['MANAGE_SETTINGS'], group['accessRight']['VIEWER']) == ([outside], sorted([cut, outside]))
+    emulator.clear_requests()
+    again = grant_all(client, _api_groups.list_groups(client), [(cut, {'team': ['VIEWER']}), (dropped, {})],
+                      settings=settings)
+    assert [entry['method'] for entry in emulator.requests()] == ['GET'] and not again[dropped]
+    assert not any(outcome['changed'] for outcome in again[cut])

@@ -39,6 +39,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.token_w
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_names import ENVIRONMENT_SCOPE, needs_confirmation
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import settings_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.zone_grants import resolve_zone_items, write_zone_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import split_item_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
@@ -54,7 +56,8 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.token_
 
 def input_errors(params, now_ms=None):
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    return list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
+    return (list_errors(params['environments'] or [], now_ms, params.get('list_name') or 'environments')
+            + settings_errors(params.get('groups')))
 
 
 def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None):
@@ -62,8 +65,8 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     warn = warn or (lambda message: None)
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     items = params['environments'] or []
-    if not items:
-        return summary([])
+    if not items and not params.get('groups'):
+        return with_permission_changes(summary([]), [], None, [])
     run = Run(client, params, check_mode, warn, now_ms)
     if not check_mode:
         run.keeper.prepare()  # before the first request that can answer a secret
@@ -76,8 +79,13 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     run_adaptive = partial(run_jobs, congestion=lambda: client.gate.pushbacks, limit=limit)
     results = run_confirming_names_first(items, jobs, params['parallel'], check_mode, run_adaptive)
     run.grant_all(items, results)
-    return dict(summary(results), concurrency=dict(limit=params['parallel'], lowest=limit.lowest,
-                                                   final=limit.limit, backoffs=limit.backoffs))
+    for result in results:
+        if result.get('drift'):
+            warn(drift_warning(result['name'], result['drift'],
+                               'environments_update_existing' if params.get('list_name') == 'environments_list'
+                               else 'update_existing'))
+    return dict(with_permission_changes(summary(results), results, run, environments),
+                concurrency=dict(limit=params['parallel'], lowest=limit.lowest, final=limit.limit, backoffs=limit.backoffs))
 
 
 def unconfirmed_scopes(item):
@@ -149,6 +157,9 @@ class Run:
         self.keeper = TokenKeeper(self.token_dir, client.base_url, now_ms, warn)
         self.verify = params.get('verify_tokens')
         self.parallel = params['parallel']
+        self.groups = params.get('groups') or []
+        self.elsewhere = []
+        self.group_results = []  # groups created or whose LDAP/SSO names change, and groups that failed
 
     def item(self, item, step):
         """The environment step of one item, then its API tokens; the result of the item."""
@@ -263,16 +274,19 @@ class Run:
         return sorted(results, key=lambda t: t['name'])
 
     def grant_all(self, items, results):
-        """Permissions from one groups listing, one write per group (only when some item that did not fail has them).
+        """Permissions from one groups listing, one write per group, each group decided merge or replace.
 
-        Management zones first resolved by name (before any group write; an item naming an unknown zone fails), then
-        the environment permissions, then the zone permissions from one read of every group's zones.
+        The environments this run manages are those of the items that did not fail and are present; replace
+        revokes only there (or everywhere with replace_scope cluster). The groups are read only when some item
+        declares permissions or the groups setting names a group. Management zones are first resolved by name
+        (before any group write; an item naming an unknown zone fails), then the environment permissions, then
+        the zone permissions from one read of every group's zones.
         """
-        todo = [(item, result) for item, result in zip(items, results)
-                if item.get('permissions') and not result.get('failed') and result.get('environment_id')]
-        if not todo:
+        managed = [(item, result) for item, result in zip(items, results)
+                   if not result.get('failed') and result.get('environment_id') and item.get('state', 'present') == 'present']
+        if not self.groups and not any(item.get('permissions') for item, dummy in managed):
             return
-        split = [(split_item_grants(item['permissions']), result) for item, result in todo]
+        split = [(split_item_grants(item.get('permissions') or {}), result) for item, result in managed]
         zone_items = [(result['environment_id'], zones) for (dummy, zones), result in split if zones]
         zone_index, resolved, zone_errors = resolve_zone_items(self.client, zone_items, self.warn, self.parallel)
         for dummy, result in split:
@@ -280,19 +294,70 @@ class Run:
                 result.update(failed=True, msg=zone_errors[result['environment_id']])
         split = [(grants, result) for grants, result in split if not result.get('failed')]
         groups = _api_groups.list_groups(self.client)
-        env_grants = [(result['environment_id'], environment) for (environment, dummy), result in split if environment]
-        granted = grant_all(self.client, groups, env_grants, self.check_mode, self.warn, self.parallel)
+        granted = grant_all(self.client, groups, [(result['environment_id'], environment or {})
+                                                  for (environment, dummy), result in split],
+                            self.check_mode, self.warn, self.parallel, settings=self.groups, report=self.group_results)
         zoned = write_zone_grants(self.client, groups, resolved, zone_index, self.check_mode, self.warn, self.parallel)
-        for dummy, result in split:
-            outcomes = granted.get(result['environment_id'], [])
-            zone_outcomes = zoned.get(result['environment_id'], [])
+        by_id = dict((result['environment_id'], result) for dummy, result in split)
+        for environment_id, outcomes in granted.items():
+            result = by_id.get(environment_id)
+            if result is None:  # replace_scope cluster: an environment outside the list
+                self.elsewhere.extend(dict(outcome, environment_id=environment_id) for outcome in outcomes)
+                continue
+            self._record(result, outcomes, zoned.get(environment_id, []))
+
+    def _record(self, result, outcomes, zone_outcomes):
+        """One item's permission outcomes (environment and zones) into its result; a merged group's undeclared
+        grants are warned about."""
+        if outcomes:
             result['permissions'] = outcomes
-            if zone_outcomes:
-                result['management_zone_permissions'] = zone_outcomes
-            failed = [outcome['msg'] for outcome in outcomes + zone_outcomes if outcome.get('failed')]
-            if failed:
-                result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
-            result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes + zone_outcomes)
+        if zone_outcomes:
+            result['management_zone_permissions'] = zone_outcomes
+        failed = [outcome['msg'] for outcome in outcomes + zone_outcomes if outcome.get('failed')]
+        if failed:
+            result.update(failed=True, msg='permissions: %s' % '; '.join(failed))
+        result['changed'] = result['changed'] or any(outcome['changed'] for outcome in outcomes + zone_outcomes)
+        for outcome in outcomes:
+            if outcome.get('undeclared'):
+                self.warn('environment %s: group %s holds %s there, which the list does not declare (kept: the '
+                          'group is merged; permissions_mode replace in its groups setting revokes it)'
+                          % (result['name'], outcome['group'], ', '.join(outcome['undeclared'])))
+
+
+def with_permission_changes(summarised, results, run, environments):
+    """The module result with one diff per changed group (by environment name) and the changes outside the list.
+
+    RV(diff) gains one before/after per changed group, so check mode and --diff show exactly what would be granted
+    and revoked; RV(permissions_elsewhere) lists the changes on environments outside the list (replace_scope
+    cluster); RV(groups) the groups created or whose LDAP/SSO names change, and those that failed.
+    """
+    elsewhere = run.elsewhere if run else []
+    whole = run.group_results if run else []
+    names = dict((environment['id'], environment.get('name') or environment['id']) for environment in environments)
+    names.update((result['environment_id'], result['name']) for result in results if result.get('environment_id'))
+    changes = [(result['environment_id'], outcome) for result in results for outcome in result.get('permissions') or ()]
+    changes += [(outcome['environment_id'], outcome) for outcome in elsewhere]
+    by_group = dict((outcome['group'], ([], outcome)) for outcome in whole if not outcome.get('failed'))
+    for environment_id, outcome in changes:
+        if outcome.get('changed') and not outcome.get('failed'):
+            by_group.setdefault(outcome['group'], ([], None))[0].append((names.get(environment_id, environment_id), outcome))
+    summarised['diff'] = summarised['diff'] + [_group_diff(group, *by_group[group]) for group in sorted(by_group)]
+    summarised['permissions_elsewhere'] = elsewhere
+    summarised['groups'] = whole
+    failed = [outcome for outcome in whole if outcome.get('failed')]
+    for outcome in failed:
+        summarised['failures']['group %s' % outcome['group']] = outcome['msg']
+    summarised['changed'] = summarised['changed'] or any(outcome.get('changed') for outcome in elsewhere + whole)
+    return summarised
+
+
+def _group_diff(group, changed, whole):
+    before, after = dict((whole or {}).get('before') or {}), dict((whole or {}).get('after') or {})
+    if changed:
+        before['permissions'] = dict((name, outcome['before']) for name, outcome in changed)
+        after['permissions'] = dict((name, outcome['after']) for name, outcome in changed)
+    return dict(before={} if whole and whole.get('created') else before, after=after,
+                before_header='group %s' % group, after_header='group %s' % group)
 
 
 def keep_tokens(result, tokens):

@@ -117,3 +117,23 @@ def export_environments(environments, include_ids=True, groups=None):
             # Applied elsewhere, namesakes are created under their ids: only this explicit option allows that.
             item['allow_duplicate_name'] = True
     return items
+
+
+def export_groups(groups):
+    """The role's `environments_groups` of `groups` (the option shape of dynatrace_user_group): every group, sorted.
+
+    Each entry holds the name and the LDAP and SSO group names, so a group without any permission and a group's
+    directory mapping survive the trip to another cluster (merge mode: applying it takes nothing away).
+    """
+    return [dict(name=group['name'], ldap_group_names=sorted(group.get('ldap_group_names') or ()),
+                 sso_group_names=sorted(group.get('sso_group_names') or ()))
+            for group in sorted(groups or (), key=lambda group: group['name'])]
+
+
+# What makes Ansible template a string (a variable, a statement, a comment).
+TEMPLATE_MARKERS = ('{{', '{%', '{#')
+
+
+def is_template_like(text):
+    """True when Ansible would evaluate `text` as a template: such a value is written tagged !unsafe."""
+    return any(marker in text for marker in TEMPLATE_MARKERS)

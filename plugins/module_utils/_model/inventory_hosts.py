@@ -98,36 +98,72 @@ def safe_hostname(name):
     return _UNSAFE_HOST_CHARACTERS.sub('_', name or '').strip('_.-')
 
 
+# Names Ansible gives a meaning of its own: the implicit groups and the implicit localhost.
+RESERVED_HOSTNAMES = ('all', 'ungrouped', 'localhost', '127.0.0.1', '::1')
+# The prefixes of the default groups (state_enabled, tag_<tag>); group names hold only letters, digits and '_'.
+GROUP_PREFIXES = ('state_', 'tag_')
+
+
+def usable_hostname(hostname):
+    """True when `hostname` can never be a group or an implicit host of this inventory.
+
+    Not a reserved name, and not in the name space of the default groups: a name starting with state_ or tag_
+    is usable only when it holds a character no group name has (a '-' or a '.').
+    """
+    if not hostname or hostname.lower() in RESERVED_HOSTNAMES:
+        return False
+    return not hostname.startswith(GROUP_PREFIXES) or bool(_UNSAFE_GROUP_CHARACTERS.search(hostname))
+
+
+def _candidates(environment, source):
+    """The hostnames an environment may get, in order of preference (before the usable and taken checks)."""
+    environment_id = environment['id']
+    if source == 'id':
+        return [environment_id, 'env-%s' % environment_id]
+    wanted = safe_hostname(environment.get('name'))
+    if not wanted:
+        return [environment_id, 'env-%s' % environment_id]
+    if not usable_hostname(wanted):
+        return [wanted, '%s-%s' % (wanted, environment_id), 'env-%s' % environment_id]
+    return [wanted, '%s_%s' % (wanted, environment_id), '%s-%s' % (wanted, environment_id), environment_id,
+            'env-%s' % environment_id]
+
+
+def _first_free(candidates, taken, environment_id):
+    """The first usable candidate not taken; 'env-<id>-2', '-3', ... when every one is (names can be anything)."""
+    for candidate in candidates:
+        if usable_hostname(candidate) and candidate not in taken:
+            return candidate
+    number = 2
+    while 'env-%s-%d' % (environment_id, number) in taken:
+        number += 1
+    return 'env-%s-%d' % (environment_id, number)
+
+
 def _age(environment):
     """Oldest first; the id breaks ties (and orders environments without a creation date)."""
     return (environment.get('creationDate') or '', environment.get('id') or '')
 
 
 def assign_hostnames(environments, source='name'):
-    """[(hostname, environment)] oldest first, and the collisions [(hostname given, wanted name, environment id)].
+    """[(hostname, environment)] oldest first, and the renamed ones [(hostname given, wanted name, environment id)].
 
     With `source` 'id' the hostname is the environment id. With 'name' it is safe_hostname(name); when
     several environments give the same one, the oldest keeps it and each newer one becomes
     '<name>_<id>', so an existing host keeps its name when a namesake is created later. A name with
-    nothing safe in it gives the id.
+    nothing safe in it gives the id. A hostname is never one that usable_hostname() refuses (all,
+    ungrouped, localhost, state_enabled, tag_x, ...): such an environment is '<name>-<id>' (or 'env-<id>'
+    for such an id), so no name or id can empty the inventory, crash it, or replace the implicit localhost.
     """
-    taken, assigned, collisions = set(), [], []
+    taken, assigned, renamed = set(), [], []
     for environment in sorted(environments, key=_age):
-        environment_id = environment['id']
-        if source == 'id':
-            candidates = [environment_id]
-        else:
-            wanted = safe_hostname(environment.get('name'))
-            candidates = [wanted, '%s_%s' % (wanted, environment_id), environment_id] if wanted else [environment_id]
-        hostname = next((candidate for candidate in candidates if candidate not in taken), None)
-        if hostname is None:
-            raise ValueError('no free inventory hostname for the environment %s (tried %s)'
-                             % (environment_id, ', '.join(candidates)))
-        if source != 'id' and hostname != candidates[0]:
-            collisions.append((hostname, candidates[0], environment_id))
+        candidates = _candidates(environment, source)
+        hostname = _first_free(candidates, taken, environment['id'])
+        if hostname != candidates[0]:
+            renamed.append((hostname, candidates[0], environment['id']))
         taken.add(hostname)
         assigned.append((hostname, environment))
-    return assigned, collisions
+    return assigned, renamed
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 # Copyright: contributors to the clusterops.dynatrace collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The user group model: permission names, option <-> API mapping, merge and replace, the diff.
+"""The user group model: permission names, option <-> API mapping, the diff (merge/replace: _model/group_grants).
 
 INTERNAL USE ONLY. This module is private to the clusterops.dynatrace collection: its names,
 signatures and behaviour may change in any release without notice.
@@ -178,7 +178,7 @@ def resolve_entries(entries, index):
 
 
 # ------------------------------------------------------------------------------------------------
-# accessRight <-> rights, merge and replace
+# accessRight <-> rights (the merge/replace decision is _model/group_grants.decide)
 
 def rights_of(group):
     """environment id -> set of permissions, from a group's accessRight."""
@@ -196,23 +196,6 @@ def access_right(rights):
         for permission in permissions:
             by_permission.setdefault(permission, set()).add(environment_id)
     return dict((permission, sorted(ids)) for permission, ids in sorted(by_permission.items()))
-
-
-def planned_rights(current, entries, mode):
-    """The rights to send: `entries` (resolved) applied to `current` in merge mode, or alone in replace mode.
-
-    VIEWER is sent with every granted environment, as the cluster would add it anyway. Taking
-    VIEWER away takes every permission of the environment away (the others need it).
-    """
-    planned = dict((env_id, set(perms)) for env_id, perms in current.items()) if mode == 'merge' else {}
-    for environment_id, state, permissions in entries:
-        if state == 'present':
-            planned[environment_id] = planned.get(environment_id, set()) | permissions | {VIEWER}
-        elif not permissions or VIEWER in permissions:
-            planned.pop(environment_id, None)
-        else:
-            planned[environment_id] = planned.get(environment_id, set()) - permissions
-    return dict((env_id, perms) for env_id, perms in planned.items() if perms)
 
 
 def environment_holds(current, wanted):

@@ -16,6 +16,7 @@ in plugins/modules/dynatrace_environment.py); tests/unit/plugins/modules/test_dy
 counts the calls of each path against it. Check mode sends the reads only.
 """
 
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment import desired_view
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.environment_plan import item_errors, plan
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.environment_apply import apply_step
@@ -30,7 +31,10 @@ def option_errors(params):
 def ensure_environment(client, params, check_mode=False, warn=None):
     """Run one dynatrace_environment task; return the module result (without request counters)."""
     step = plan(params, LiveSight(client, **_read_flags(params)))
-    return apply_step(client, params, step, check_mode, warn)[0]
+    result = apply_step(client, params, step, check_mode, warn)[0]
+    if result.get('drift') and warn:
+        warn(drift_warning((result.get('environment') or {}).get('name') or result.get('environment_id'), result['drift']))
+    return result
 
 
 def _read_flags(params):

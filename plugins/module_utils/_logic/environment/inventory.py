@@ -27,7 +27,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.invent
 
 # The inventory plugin catches these; it imports nothing below this layer itself.
 __all__ = ('ConnectionOptionError', 'DynatraceError', 'cache_fingerprint', 'fetch_environments', 'make_client',
-           'settings_errors')
+           'settings_errors', 'unknown_option_errors')
 
 # The version of what the cache holds: a change of its shape must not read an old entry.
 CACHE_FORMAT = 1
@@ -55,6 +55,16 @@ def settings_errors(settings):
         errors.append('retries must be 0 or more, got %s' % settings['retries'])
     errors.extend(filter_errors(settings.get('filters')))
     return errors
+
+
+def unknown_option_errors(given, known):
+    """An error naming the top-level keys of the inventory file that are no option (a typo such as `filter:` would
+    otherwise be ignored, and every environment listed), with the valid ones."""
+    unknown = sorted(str(key) for key in given if key not in known)
+    if not unknown:
+        return []
+    plural = 's' if len(unknown) > 1 else ''
+    return ['unknown option%s %s; the options are %s' % (plural, ', '.join(unknown), ', '.join(sorted(known)))]
 
 
 def make_client(settings, warn=None, ansible_version='unknown'):

@@ -10,7 +10,7 @@ signatures and behaviour may change in any release without notice.
 The request budget of every path is stated once, in the module documentation ("Requests per run"
 in plugins/modules/dynatrace_user_group.py); tests/unit/plugins/modules/test_dynatrace_user_group.py
 and the integration tests count the calls of each path against it. Check mode sends the reads only.
-grant_environment() (for a bulk caller) reads nothing itself: it works on the caller's groups listing.
+The merge/replace decision is _model/group_grants.decide(), which the bulk path (_bulk/grants.py) shares.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import environments as api_environments
@@ -18,9 +18,10 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import g
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_grants import ensure_group_zones
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._steps.zone_lookup import resolve_zone_permissions
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.http import DynatraceError, ResponseLostError
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import MERGE, decide
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    EnvironmentIndex, changed_environments, create_body, diff_side, grant_errors, group_diff, group_to_options,
-    names_differ, planned_rights, resolve_entries, rights_of, sorted_permissions, update_body,
+    EnvironmentIndex, create_body, diff_side, group_diff, group_to_options, names_differ, resolve_entries, rights_of,
+    sorted_permissions, update_body,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
     CONFIRM_CLUSTER_ADMIN, account_flags, flag_changes, flag_diff, flag_errors, wanted_flags, with_flags,
@@ -48,7 +49,7 @@ def ensure_user_group(client, params, check_mode=False, diff=False, warn=None):
     if index is None and rights_of(group):
         index = read_index(client)
     task = Task(params, entries, index or EnvironmentIndex([]))
-    result = create(client, task, check_mode, warn) if group is None else update(client, task, group, check_mode)
+    result = create(client, task, check_mode, warn) if group is None else update(client, task, group, check_mode, warn)
     if zones is not None:
         add_zones(client, result, zones, task, check_mode)
     return result
@@ -105,8 +106,14 @@ class Task:
             raise DynatraceError('; '.join(errors))
         return changes
 
+    def decision(self, current):
+        """The shared merge/replace decision: replace manages the whole group, merge the environments it names."""
+        entries = self.entries or []
+        managed = set(env_id for env_id, dummy, dummy2 in entries) if self.mode == MERGE else None
+        return decide(current, entries, MERGE if self.entries is None else self.mode, managed)
+
     def rights(self, current):
-        return current if self.entries is None else planned_rights(current, self.entries, self.mode)
+        return self.decision(current).rights
 
 
 def create(client, task, check_mode, warn):
@@ -116,7 +123,7 @@ def create(client, task, check_mode, warn):
                       task.flags)
     predicted = dict(body, id=None)
     after = diff_side(rights, sorted(rights), task.index, dict(_names_of(predicted), **flag_diff(flags)[1]))
-    result = dict(changed=True, group_id=None, group=group_to_options(predicted, task.index),
+    result = dict(changed=True, group_id=None, group=group_to_options(predicted, task.index), revoked={}, undeclared={},
                   diff=dict(before={}, after=after, after_header='group %s (new)' % task.name))
     if check_mode:
         return result
@@ -126,7 +133,7 @@ def create(client, task, check_mode, warn):
         return result
     if task.entries is None and rights_of(group):
         task.index = read_index(client)
-    updated = update(client, task, group, check_mode)
+    updated = update(client, task, group, check_mode, warn)
     if how == 'recovered':
         updated.update(changed=True, diff=result['diff'])
     return updated
@@ -170,10 +177,11 @@ def create_or_adopt(client, body, warn, attempts=2):
     return created, 'created'
 
 
-def update(client, task, group, check_mode):
+def update(client, task, group, check_mode, warn=None):
     """Read-modify-write: `group` is a fresh read; the whole group is sent back with the changes."""
     current = rights_of(group)
-    rights = task.rights(current)
+    decision = task.decision(current)
+    rights = decision.rights
     before_names, after_names = {}, {}
     for option, key in NAME_LISTS:
         if names_differ(group, key, task.names[option]):
@@ -182,8 +190,13 @@ def update(client, task, group, check_mode):
     flags = task.flag_changes(group)
     before_names.update(flag_diff(flags)[0])
     after_names.update(flag_diff(flags)[1])
-    result = dict(changed=False, group_id=group['id'], group=group_to_options(group, task.index))
-    if not changed_environments(current, rights) and not after_names:
+    result = dict(changed=False, group_id=group['id'], group=group_to_options(group, task.index),
+                  revoked=by_reference(decision.revoked, task.index), undeclared=by_reference(decision.undeclared, task.index))
+    for environment, permissions in sorted(result['undeclared'].items()):
+        (warn or (lambda message: None))(
+            'group %s holds %s on environment %s, which the task does not declare; permissions_mode merge keeps it, '
+            'replace revokes it' % (task.name, ', '.join(permissions), environment))
+    if not decision.changed and not after_names:
         return result
     body = with_flags(update_body(group, rights, task.names['ldap_group_names'], task.names['sso_group_names']),
                       task.flags)
@@ -191,6 +204,11 @@ def update(client, task, group, check_mode):
     result.update(changed=True, group=group_to_options(answer, task.index),
                   diff=group_diff(task.name, current, rights, task.index, before_names, after_names))
     return result
+
+
+def by_reference(rights, index):
+    """environment id -> permissions, as environment name (or id) -> sorted permissions, for results and messages."""
+    return dict((index.reference(env_id), sorted_permissions(perms)) for env_id, perms in rights.items() if perms)
 
 
 def ensure_absent(client, name, check_mode, diff, confirmed=False):
@@ -211,48 +229,3 @@ def ensure_absent(client, name, check_mode, diff, confirmed=False):
 
 def _names_of(group):
     return dict((option, sorted(group.get(key) or ())) for option, key in NAME_LISTS)
-
-
-def grant_environment(client, groups, environment_id, grants, check_mode=False, warn=None):
-    """Apply one environment's {group name: [permissions]} in merge mode, from an already-read groups listing.
-
-    For a bulk caller (one groups read for a whole list of environments): `groups` is what
-    api.list_groups() answered, and is kept current in place (a written group is replaced by
-    the server's answer, a created or adopted one added), so the next environment of the same
-    run builds on it without another read. Nothing else on a group changes. Requests: none when
-    every group holds its permissions; one PUT per group that lacks some; a POST for a group that
-    does not exist (a 406 race adopts it, as in dynatrace_user_group). Check mode sends nothing.
-
-    Returns one {group, changed, created, before, after} per group, sorted by name; before and
-    after are this environment's permissions in that group.
-    """
-    errors = grant_errors(grants)
-    if errors:
-        raise DynatraceError('; '.join(errors))
-    warn = warn or (lambda message: None)
-    return [_grant_one(client, groups, environment_id, name, set(grants[name]), check_mode, warn)
-            for name in sorted(grants)]
-
-
-def _grant_one(client, groups, environment_id, name, permissions, check_mode, warn):
-    entries = [(environment_id, 'present', permissions)]
-    group = find_group(groups, name)
-    current = rights_of(group)
-    rights = planned_rights(current, entries, 'merge')
-    outcome = dict(group=name, changed=False, created=group is None,
-                   before=sorted_permissions(current.get(environment_id, ())), after=sorted_permissions(rights[environment_id]))
-    if group is not None and not changed_environments(current, rights):
-        return dict(outcome, after=outcome['before'])
-    outcome['changed'] = True
-    if check_mode:
-        return outcome
-    if group is None:
-        group, how = create_or_adopt(client, create_body(name, rights), warn)
-        groups.append(group)
-        if how == 'created':
-            return outcome
-        follow = _grant_one(client, groups, environment_id, name, permissions, check_mode, warn)
-        return dict(follow, changed=True, created=True) if how == 'recovered' else follow
-    answer = api.update_group(client, update_body(group, rights)) or update_body(group, rights)
-    groups[groups.index(group)] = answer
-    return outcome

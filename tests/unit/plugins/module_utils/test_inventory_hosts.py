@@ -98,3 +98,28 @@ def test_the_cache_key_follows_cluster_filters_and_flags_but_never_the_token():
     assert logic.cache_fingerprint(dict(SETTINGS, url='https://other.example.com')) != key
     assert logic.cache_fingerprint(dict(SETTINGS, filters={'state': 'enabled'})) != key
     assert logic.cache_fingerprint(dict(SETTINGS, include_storage=True)) != key
+
+
+@pytest.mark.parametrize('name, hostname', [
+    ('all', 'all-e1'), ('ungrouped', 'ungrouped-e1'), ('localhost', 'localhost-e1'), ('LocalHost', 'LocalHost-e1'),
+    ('127.0.0.1', '127.0.0.1-e1'), ('state_enabled', 'state_enabled-e1'), ('tag_x', 'tag_x-e1'),
+    ('state-enabled', 'state-enabled'), ('tag_x.y', 'tag_x.y'), ('tags', 'tags'),
+])
+def test_a_hostname_is_never_a_group_or_an_implicit_host(name, hostname):
+    (assigned,), renamed = hosts.assign_hostnames([env('e1', name, 'a')])
+    assert assigned[0] == hostname and hosts.usable_hostname(hostname)
+    assert renamed == ([] if hostname == name else [(hostname, name, 'e1')])
+
+
+def test_ids_that_are_ansible_names_get_a_prefix_and_every_name_gets_a_host():
+    assigned, dummy = hosts.assign_hostnames([env('all', 'x', 'a'), env('tag_y', 'y', 'b')], source='id')
+    assert [hostname for hostname, dummy in assigned] == ['env-all', 'env-tag_y']
+    crowded = [env('e1', 'env-e1', 'a'), env('e2', 'e1', 'b'), env('e1x', 'all', 'c'), env('e3', 'all-e1x', 'd')]
+    names = [hostname for hostname, dummy in hosts.assign_hostnames(crowded)[0]]
+    assert len(set(names)) == 4 and all(hosts.usable_hostname(name) for name in names)
+
+
+def test_unknown_top_level_options_are_refused_with_the_valid_ones():
+    assert logic.unknown_option_errors({'plugin': 1, 'filter': {}}, ['plugin', 'filters', 'url']) == [
+        'unknown option filter; the options are filters, plugin, url']
+    assert logic.unknown_option_errors({'plugin': 1, 'filters': {}}, ['plugin', 'filters']) == []

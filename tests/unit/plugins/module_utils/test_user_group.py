@@ -3,11 +3,17 @@
 import pytest
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model import user_group as model
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import decide
 
 VSP = 'VIEW_SECURITY_PROBLEMS'
 INDEX = model.EnvironmentIndex([{'id': 'p1', 'name': 'prod'}, {'id': 'd1', 'name': 'dev'},
                                 {'id': 't1', 'name': 'twin'}, {'id': 't2', 'name': 'twin'},
                                 {'id': 'dev', 'name': 'odd'}])
+
+
+def planned_rights(current, entries, mode):
+    """The rights the shared decision sends (the whole group managed, as dynatrace_user_group's replace)."""
+    return decide(current, entries, mode, None if mode == 'replace' else set(env for env, dummy, dummy2 in entries)).rights
 
 
 def params(**options):
@@ -104,14 +110,14 @@ def test_access_right_and_rights_are_each_others_transpose():
 
 
 def test_merge_adds_viewer_with_the_declared_permissions_and_keeps_the_rest():
-    planned = model.planned_rights(model.rights_of(GROUP), [('t1', 'present', {'LOG_VIEWER'})], 'merge')
+    planned = planned_rights(model.rights_of(GROUP), [('t1', 'present', {'LOG_VIEWER'})], 'merge')
     assert planned == {'p1': {'VIEWER', 'MANAGE_SETTINGS', VSP}, 'd1': {'VIEWER', VSP}, 't1': {'VIEWER', 'LOG_VIEWER'}}
     assert model.changed_environments(model.rights_of(GROUP), planned) == ['t1']
 
 
 def test_replace_keeps_only_the_declared_environments():
-    planned = model.planned_rights(model.rights_of(GROUP), [('d1', 'present', {'AGENT_INSTALL'})], 'replace')
-    assert planned == {'d1': {'VIEWER', 'AGENT_INSTALL'}}
+    planned = planned_rights(model.rights_of(GROUP), [('d1', 'present', {'AGENT_INSTALL'})], 'replace')
+    assert planned == {'d1': {'VIEWER', 'AGENT_INSTALL', VSP}}  # the cluster's own VSP next to VIEWER is sent back
     assert model.changed_environments(model.rights_of(GROUP), planned) == ['d1', 'p1']
 
 
@@ -122,7 +128,7 @@ def test_replace_keeps_only_the_declared_environments():
     ({'LOG_VIEWER'}, {'p1': {'VIEWER', 'MANAGE_SETTINGS', VSP}, 'd1': {'VIEWER', VSP}}),
 ])
 def test_absent_entries_take_permissions_away_and_viewer_takes_all(taken, left):
-    assert model.planned_rights(model.rights_of(GROUP), [('p1', 'absent', taken)], 'merge') == left
+    assert planned_rights(model.rights_of(GROUP), [('p1', 'absent', taken)], 'merge') == left
 
 
 @pytest.mark.parametrize('current, wanted, holds', [
@@ -207,7 +213,7 @@ def test_newer_permissions_pass_and_capture_data_implies_manage_settings():
 
 def test_group_diff_shows_the_changed_environments_by_name_and_changed_name_lists():
     current = model.rights_of(GROUP)
-    planned = model.planned_rights(current, [('p1', 'absent', set()), ('t2', 'present', {'LOG_VIEWER'})], 'merge')
+    planned = planned_rights(current, [('p1', 'absent', set()), ('t2', 'present', {'LOG_VIEWER'})], 'merge')
     diff = model.group_diff('team', current, planned, INDEX, {'ldap_group_names': []}, {'ldap_group_names': ['cn=a']})
     assert diff['before'] == {'permissions': {'prod': ['VIEWER', 'MANAGE_SETTINGS', VSP], 't2': []}, 'ldap_group_names': []}
     assert diff['after'] == {'permissions': {'prod': [], 't2': ['VIEWER', 'LOG_VIEWER']}, 'ldap_group_names': ['cn=a']}
@@ -225,5 +231,5 @@ def test_declared_permissions_leave_out_what_the_cluster_adds_and_still_hold(hel
     assert model.declared_permissions(held) == declared
     assert model.environment_holds(held, declared)  # what is declared is exactly what the group holds
     if declared:  # and applied in merge mode it gives back what was held, the server's additions aside
-        planned = model.planned_rights({}, [('e', 'present', declared)], 'merge')
+        planned = planned_rights({}, [('e', 'present', declared)], 'merge')
         assert model.environment_holds(planned['e'], declared)

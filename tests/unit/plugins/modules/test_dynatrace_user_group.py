@@ -1,4 +1,4 @@
-"""Unit tests of dynatrace_user_group and grant_environment: call by call, races and lost answers.
+"""Unit tests of dynatrace_user_group and the bulk grant_all (one shared decision): call by call, races and lost answers.
 
 The API layer is stubbed (groups_fakes.FakeGroupsApi, harness.FakeEnvironmentsApi); tests/integration runs the
 module against the emulator.
@@ -6,10 +6,10 @@ module against the emulator.
 
 import pytest
 
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import grant_environment
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.modules import dynatrace_user_group as module
 from tests.unit.plugins.modules.groups_fakes import FakeGroupsApi
-from tests.unit.plugins.modules.harness import DynatraceError, FakeEnvironmentsApi, StubClient, environment, run_main
+from tests.unit.plugins.modules.harness import FakeEnvironmentsApi, StubClient, environment, run_main
 
 ENVS = [environment('prod', env_id='p1'), environment('dev', env_id='d1')]
 TEAM = {'id': 'g1', 'name': 'team', 'isClusterAdminGroup': False, 'ldapGroupNames': ['cn=team'], 'ssoGroupNames': [],
@@ -136,44 +136,59 @@ def test_argument_spec_leaves_permission_names_to_the_model_and_the_cluster():
 
 
 # ------------------------------------------------------------------------------------------------
-# grant_environment: the bulk path
+# grant_all: the bulk path, the same decision
 
-def test_grant_environment_keeps_the_listing_current_in_place(monkeypatch):
-    dummy, groups = install(monkeypatch, [TEAM])
-    listing = groups.list_groups(None)
-    outcomes = grant_environment(StubClient(), listing, 'd1', {'team': ['LOG_VIEWER'], 'new': ['VIEWER']})
-    assert [(o['group'], o['changed'], o['created']) for o in outcomes] == [('new', True, True), ('team', True, False)]
-    assert sorted(group['name'] for group in listing) == ['new', 'team']
-    assert [group for group in listing if group['name'] == 'team'][0]['accessRight']['LOG_VIEWER'] == ['d1']
-    assert grant_environment(StubClient(), listing, 'd1', {'team': ['LOG_VIEWER'], 'new': ['VIEWER']})[0]['changed'] is False
-    assert groups.kinds() == ['list', 'post', 'put']
-
-
-def test_grant_environment_adopts_a_group_created_meanwhile(monkeypatch):
+def test_grant_all_adopts_a_group_created_meanwhile(monkeypatch):
     dummy, groups = install(monkeypatch, posts=['race'], race_group=dict(TEAM, name='new'))
-    listing = []
-    (outcome,) = grant_environment(StubClient(), listing, 'd1', {'new': ['VIEWER']})
+    (outcome,) = grant_all(StubClient(), [], [('d1', {'new': ['VIEWER']})])['d1']
     assert outcome['changed'] is True and outcome['created'] is False
-    assert groups.kinds() == ['post', 'list', 'put'] and [group['id'] for group in listing] == ['g1']
+    assert groups.kinds() == ['post', 'list', 'put']
 
 
-def test_grant_environment_in_check_mode_sends_nothing(monkeypatch):
+def test_grant_all_in_check_mode_sends_nothing(monkeypatch):
     dummy, groups = install(monkeypatch, [TEAM])
-    outcomes = grant_environment(StubClient(), groups.list_groups(None), 'd1', {'team': ['VIEWER']}, check_mode=True)
-    assert outcomes == [{'group': 'team', 'changed': True, 'created': False, 'before': [], 'after': ['VIEWER']}]
+    outcomes = grant_all(StubClient(), groups.list_groups(None), [('d1', {'team': ['VIEWER']})], check_mode=True)
+    assert outcomes == {'d1': [{'group': 'team', 'changed': True, 'created': False, 'before': [], 'after': ['VIEWER']}]}
     assert groups.kinds() == ['list']
 
 
-def test_grant_environment_refuses_bad_grants_first(monkeypatch):
-    dummy, groups = install(monkeypatch)
-    with pytest.raises(DynatraceError, match='not a well-formed environment permission'):
-        grant_environment(StubClient(), [], 'd1', {'team': ['Everything']})
-    assert groups.calls == []
-
-
-def test_grant_environment_after_a_lost_create_answer_reports_the_create(monkeypatch):
+def test_grant_all_after_a_lost_create_answer_reports_the_create(monkeypatch):
     dummy, groups = install(monkeypatch, posts=['lost-created'])
-    listing = []
-    (outcome,) = grant_environment(StubClient(), listing, 'd1', {'new': ['VIEWER']})
+    (outcome,) = grant_all(StubClient(), [], [('d1', {'new': ['VIEWER']})])['d1']
     assert (outcome['changed'], outcome['created']) == (True, True)
-    assert groups.kinds() == ['post', 'list'] and len(listing) == 1
+    assert groups.kinds() == ['post', 'list']
+
+
+def test_grant_all_replace_revokes_on_managed_environments_only(monkeypatch):
+    held = dict(TEAM, accessRight={'VIEWER': ['p1', 'd1', 'x1'], 'MANAGE_SETTINGS': ['p1', 'x1']})
+    dummy, groups = install(monkeypatch, [held])
+    settings = [{'name': 'team', 'permissions_mode': 'replace'}]
+    outcomes = grant_all(StubClient(), groups.list_groups(None), [('p1', {'team': ['VIEWER']}), ('d1', {})],
+                         settings=settings)
+    assert outcomes['p1'][0]['revoked'] == ['MANAGE_SETTINGS'] and outcomes['d1'][0]['revoked'] == ['VIEWER']
+    assert 'x1' not in outcomes
+    assert groups.calls[-1][1]['accessRight'] == {'MANAGE_SETTINGS': ['x1'], 'VIEWER': ['p1', 'x1']}
+
+
+def test_grant_all_merge_keeps_and_reports_undeclared_grants(monkeypatch):
+    held = dict(TEAM, accessRight={'VIEWER': ['p1', 'd1'], 'MANAGE_SETTINGS': ['p1']})
+    dummy, groups = install(monkeypatch, [held])
+    outcomes = grant_all(StubClient(), groups.list_groups(None), [('p1', {'team': ['VIEWER']}), ('d1', {})])
+    assert outcomes['p1'][0]['undeclared'] == ['MANAGE_SETTINGS'] and outcomes['d1'][0]['undeclared'] == ['VIEWER']
+    assert not any(outcome['changed'] for env in outcomes.values() for outcome in env) and groups.kinds() == ['list']
+
+
+def test_merge_warns_about_what_a_listed_environment_holds_beyond_the_declaration(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    result, warnings = run(monkeypatch, name='team', permissions=[dict(environment='prod', permissions=['VIEWER'])])
+    assert result['changed'] is False and result['undeclared'] == {'prod': ['MANAGE_SETTINGS']}
+    assert warnings == ['group team holds MANAGE_SETTINGS on environment prod, which the task does not declare; '
+                        'permissions_mode merge keeps it, replace revokes it']
+
+
+def test_replace_returns_what_it_revokes_in_check_mode(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    result, dummy = run(monkeypatch, check_mode=True, name='team', permissions_mode='replace', permissions=GRANT_DEV)
+    assert result['revoked'] == {'prod': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']}
+    assert result['diff']['before']['permissions']['prod'] and result['diff']['after']['permissions']['prod'] == []
+    assert groups.kinds() == ['list']
