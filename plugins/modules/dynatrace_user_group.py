@@ -173,8 +173,33 @@ options:
       - Tokens to list the management zones with instead of the token chain, by environment name or id, each a token
         of that environment with scope C(ReadConfig). Environments not listed use the chain.
     type: dict
+  cluster_admin:
+    description:
+      - Whether the group's members are cluster administrators (C(isClusterAdminGroup)). Left out, it is kept.
+      - A change (either way, and a new group with V(true)) hands the cluster over or takes it away, so it needs
+        O(confirm_cluster_admin=true); without it the task fails before any write, in check mode too.
+    type: bool
+  access_account:
+    description:
+      - Whether the group's members may access the account (C(isAccessAccount)). Left out, it is kept.
+      - Read under either read model (C(isAccessAccount) on current clusters, C(hasAccessAccountRole) on older ones).
+    type: bool
+  manage_account:
+    description:
+      - Whether the group's members may manage the account and view product usage (C(isManageAccount)). Left out, it
+        is kept.
+      - Read under either read model (C(isManageAccount), or C(hasManageAccountAndViewProductUsageRole) on older
+        clusters).
+    type: bool
+  confirm_cluster_admin:
+    description:
+      - Confirms a change of O(cluster_admin), and the deletion (O(state=absent)) of a group whose members are cluster
+        administrators.
+    type: bool
+    default: false
 notes:
-  - Users and the cluster-administrator and account roles are not managed; a group's roles are kept on every update.
+  - Users are managed by M(clusterops.dynatrace.dynatrace_user); a group's flags that the task leaves out are kept on
+    every update.
   - The group's management-zone permissions are read and returned only when O(management_zone_permissions) is given;
     zones in environments the task does not name are returned by id.
   - Two runs that change one group at the same moment can overwrite each other (the API has no version check);
@@ -237,6 +262,15 @@ EXAMPLES = r'''
         management_zone: payments-prod
         permissions: [VIEWER, LOG_VIEWER]
 
+- name: The platform team administers the cluster
+  clusterops.dynatrace.dynatrace_user_group:
+    url: https://dynatrace.example.com
+    api_token: "{{ vault_dynatrace_cluster_token }}"
+    name: platform-admins
+    cluster_admin: true
+    confirm_cluster_admin: true
+    manage_account: true
+
 - name: Delete a group
   clusterops.dynatrace.dynatrace_user_group:
     url: https://dynatrace.example.com
@@ -254,8 +288,9 @@ group_id:
 group:
   description:
     - The group after the task, in the option shape (C(name), C(permissions) by environment name, C(ldap_group_names),
-      C(sso_group_names)); empty when it is absent. Permissions include what the cluster added (C(VIEWER),
-      C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is named by its id.
+      C(sso_group_names), C(cluster_admin), C(access_account), C(manage_account)); empty when it is absent. Permissions
+      include what the cluster added (C(VIEWER), C(VIEW_SECURITY_PROBLEMS)). An environment whose name is not unique is
+      named by its id.
   returned: always
   type: dict
   sample:
@@ -269,6 +304,9 @@ group:
       - environment: team-payments
         management_zone: payments-prod
         permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
+    cluster_admin: false
+    access_account: false
+    manage_account: false
 revoked:
   description:
     - Per environment (by name, or id when the name is not unique), the permissions taken away by this task (would be,
@@ -287,7 +325,7 @@ undeclared:
     payments-prod: [LOG_VIEWER]
 diff:
   description:
-    - The permissions of each changed environment by name, and changed name lists, before and after.
+    - The permissions of each changed environment by name, and changed name lists and flags, before and after.
     - C(management_zones) maps environment name to zone name to the zone's permissions, for each changed zone.
   returned: changed
   type: dict
@@ -320,7 +358,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import connection_argument_spec, run
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    ENTRY_STATES, MODES, validate_group_options,
+    ENTRY_STATES, MODES, flag_option_errors, validate_group_options,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import zone_entries_errors
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import ensure_user_group
@@ -346,6 +384,10 @@ def argument_spec():
             state=dict(type='str', choices=['present', 'absent'], default='present'),
         )),
         zone_read_tokens=dict(type='dict', no_log=True),
+        cluster_admin=dict(type='bool'),
+        access_account=dict(type='bool'),
+        manage_account=dict(type='bool'),
+        confirm_cluster_admin=dict(type='bool', default=False),
     )
 
 
@@ -360,7 +402,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     run(module, lambda client: ensure_user_group(client, module.params, check_mode=module.check_mode,
                                                  diff=module._diff, warn=module.warn),
-        input_errors=input_errors(module.params))
+        input_errors=input_errors(module.params) + flag_option_errors(module.params))
 
 
 if __name__ == '__main__':

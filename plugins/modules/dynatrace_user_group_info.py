@@ -12,7 +12,8 @@ description:
   - Lists the user groups of a Dynatrace Managed cluster through the Cluster API v1 (C(/api/v1.0/onpremise/groups)),
     or the one of exact O(name). Needs a cluster token with scope C(ServiceProviderAPI).
   - Each group is returned in the option shape of M(clusterops.dynatrace.dynatrace_user_group) (C(name),
-    C(permissions), C(ldap_group_names), C(sso_group_names)), with environment ids translated to names, so the
+    C(permissions), C(ldap_group_names), C(sso_group_names), C(cluster_admin), C(access_account), C(manage_account),
+    the flags read under either read model), with environment ids translated to names, so the
     output can be fed back as input, for example to copy the groups of one cluster to another.
   - "Requests per run: 1 (the groups read), plus one request per 1000 environments when a returned group holds
     permissions (the environments listing that names them)."
@@ -107,6 +108,9 @@ groups:
         - environment: team-payments
           management_zone: payments-prod
           permissions: [VIEWER, LOG_VIEWER, VIEW_SECURITY_PROBLEMS]
+      cluster_admin: false
+      access_account: false
+      manage_account: false
 group_details:
   description:
     - By group name, what a group has beyond the options of M(clusterops.dynatrace.dynatrace_user_group)

@@ -66,6 +66,8 @@ def parse_arguments(argv=None):
                         help='how a group read answers the account flags (default current: isAccessAccount, isManageAccount)')
     parser.add_argument('--group-names-ignore-case', type=yes_no, default=True, metavar='yes|no',
                         help='whether creating a group compares names without case (default yes)')
+    parser.add_argument('--user-repository', choices=('internal', 'ldap', 'sso'), default='internal',
+                        help='ldap or sso: users are managed outside the cluster, every user write answers 403')
     arguments = parser.parse_args(argv)
     if bool(arguments.tls_cert) != bool(arguments.tls_key):
         parser.error('--tls-cert and --tls-key go together')
@@ -90,7 +92,8 @@ def start_options(arguments):
                         zone_implied_view_security_problems=arguments.zone_implied_view_security_problems,
                         zone_visibility_delay_ms=arguments.zone_visibility_delay_ms,
                         group_read_model=arguments.group_read_model,
-                        group_names_ignore_case=arguments.group_names_ignore_case, **arguments.latency)
+                        group_names_ignore_case=arguments.group_names_ignore_case,
+                        user_repository=arguments.user_repository, **arguments.latency)
     options = StartOptions(seed_environments=arguments.seed_environments, settings=settings,
                            state_file=arguments.state_file)
     if arguments.token:

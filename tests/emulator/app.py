@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from . import api_tokens, cluster_api, cluster_tokens, control, groups, v1_api, zones
+from . import api_tokens, cluster_api, cluster_tokens, control, groups, users, v1_api, zones
 from .errors import ApiError, envelope, error_response, json_response
 from .middleware import EmulatorMiddleware
 from .models import violations_of
@@ -38,7 +38,7 @@ def create_app(emulator):
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(Exception, unexpected_error)
-    for module in (cluster_api, cluster_tokens, zones, groups, v1_api, api_tokens, control):  # zones before groups/{id}
+    for module in (cluster_api, cluster_tokens, zones, groups, users, v1_api, api_tokens, control):  # zones before groups/{id}
         app.include_router(module.router)
     app.include_router(v1_api.tail_router)  # the catch-all 404s come last
     app.add_middleware(EmulatorMiddleware, emulator=emulator)

@@ -45,6 +45,7 @@ class ConfigChange(ControlModel):
     token_cursor_keeps_fields: Optional[bool] = None
     new_environment_api_delay_ms: Optional[int] = Field(None, ge=0, le=60_000)
     new_environment_api_status: Optional[Literal[404, 503]] = None
+    user_repository: Optional[Literal['internal', 'ldap', 'sso']] = None
 
 
 class SeedRequest(ControlModel):
@@ -126,7 +127,8 @@ def settings_json(settings):
             'reuse_deleted_ids': settings.reuse_deleted_ids, 'write_capacity': settings.write_capacity,
             'zone_permissions_replace': settings.zone_permissions_replace,
             'zone_implied_view_security_problems': settings.zone_implied_view_security_problems,
-            'zone_visibility_delay_ms': settings.zone_visibility_delay_ms}
+            'zone_visibility_delay_ms': settings.zone_visibility_delay_ms,
+            'user_repository': settings.user_repository}
 
 
 @router.post('/config')
@@ -176,6 +178,14 @@ async def groups(request: Request):
     """The stored user groups, as GET /api/v1.0/onpremise/groups answers them."""
     emulator = emulator_of(request)
     return json_response([shown(emulator, group) for group in emulator.groups.values()])
+
+
+@router.get('/users')
+async def users(request: Request):
+    """The stored users as GET /users answers them, each with `passwordSha256` (null when no password was set)."""
+    emulator = emulator_of(request)
+    return json_response([dict(user, passwordSha256=emulator.user_passwords.get(user['id']))
+                          for user in sorted(emulator.users.values(), key=lambda user: user['id'])])
 
 
 @router.get('/tokens')

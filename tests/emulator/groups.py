@@ -152,6 +152,8 @@ async def delete_group(group_id: str, emulator=Depends(provider)):
     """Answers the deleted group; an unknown id is a 400 "Not Found", as the spec says."""
     group = group_or(emulator, group_id, 400, f'Not Found: group {group_id} does not exist.')
     del emulator.groups[group_id]
+    for user in emulator.users.values():  # a deleted group leaves its members
+        user['groups'] = [member_of for member_of in user['groups'] if member_of != group_id]
     emulator.zone_permissions.pop(group_id, None)
     emulator.save()
     return json_response(shown(emulator, group))

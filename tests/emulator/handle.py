@@ -67,6 +67,10 @@ class EmulatorHandle:
         """The stored user groups (API shape)."""
         return self._control('GET', 'groups')
 
+    def users(self):
+        """The stored users (API shape) with `passwordSha256` of the first password, or null."""
+        return self._control('GET', 'users')
+
     def config(self):
         return self._control('GET', 'config')
 

@@ -43,10 +43,24 @@ def replaying(body, receive):
     return replay
 
 
+PASSWORD_KEY = 'passwordClearText'
+PASSWORD_MASK = '********'
+
+
+def masked_passwords(value):
+    """`value` with every passwordClearText replaced by PASSWORD_MASK (the log shows that one was sent, not what)."""
+    if isinstance(value, list):
+        return [masked_passwords(item) for item in value]
+    if isinstance(value, dict):
+        return {key: PASSWORD_MASK if key == PASSWORD_KEY and item is not None else masked_passwords(item)
+                for key, item in value.items()}
+    return value
+
+
 def parsed_json(body):
-    """The logged body: parsed JSON with every token secret replaced, or None."""
+    """The logged body: parsed JSON with every token secret and password replaced, or None."""
     try:
-        return json.loads(redact(body.decode())) if body else None
+        return masked_passwords(json.loads(redact(body.decode()))) if body else None
     except (ValueError, UnicodeDecodeError):
         return None
 

@@ -51,6 +51,7 @@ class Settings:
     # many ms it answers new_environment_api_status (404 or 503).
     new_environment_api_delay_ms: int = 0
     new_environment_api_status: int = 404
+    user_repository: str = 'internal'  # 'ldap' or 'sso': users are managed outside, every user write is a 403
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Emulator:
         self.tokens = TokenStore()
         self.groups = {}
         self.zone_permissions = {}
+        self.users = {}
+        self.user_passwords = {}  # user id -> SHA-256 of the first password (never the password itself)
         self.zones = {}
         self.faults = FaultQueue()
         self.request_log = []
@@ -92,10 +95,11 @@ class Emulator:
             with open(path, encoding='utf-8') as handle:
                 return handle.read()
         envs = seeded_environments(self.options.seed_environments, int(time.time() * 1000))
-        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}, 'zones': {}})
+        return json.dumps({'environments': envs, 'tokens': [], 'groups': [], 'zonePermissions': {}, 'zones': {},
+                           'users': []})
 
     def reset(self):
-        """Back to the start state: environments, tokens, groups, settings, faults and request log."""
+        """Back to the start state: environments, tokens, groups, users, settings, faults and request log."""
         snapshot = json.loads(self.start_snapshot)
         self.settings = self.options.settings
         self.store = Store(snapshot['environments'])
@@ -106,6 +110,8 @@ class Emulator:
             self.tokens.add(Token.from_json(data))
         self.groups = {group['id']: group for group in snapshot.get('groups', [])}
         self.zone_permissions = dict(snapshot.get('zonePermissions', {}))
+        self.users = {user['id']: user for user in snapshot.get('users', [])}
+        self.user_passwords = dict(snapshot.get('userPasswords', {}))
         self.zones = dict(snapshot.get('zones', {}))
         self.faults.clear()
         self.request_log = []
@@ -150,7 +156,7 @@ class Emulator:
             return
         data = {'environments': self.store.all(), 'tokens': [t.to_json() for t in self.tokens.all() if t.persisted],
                 'groups': list(self.groups.values()), 'zonePermissions': self.zone_permissions,
-                'zones': self.zones}
+                'zones': self.zones, 'users': list(self.users.values()), 'userPasswords': self.user_passwords}
         folder = os.path.dirname(os.path.abspath(path))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix='.emulator-state-', suffix='.tmp')
         with os.fdopen(handle, 'w', encoding='utf-8') as output:

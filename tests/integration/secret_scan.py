@@ -1,4 +1,4 @@
-"""Scan ansible-playbook output for Dynatrace token secrets.
+"""Scan ansible-playbook output for Dynatrace token secrets and user passwords.
 
 Usage: python -m tests.integration.secret_scan OUTPUT.log [more logs]   (exit 1 and a report when it finds any;
 12 characters in a row of a known secret count)
@@ -13,13 +13,19 @@ that dynatrace_api_token returns for the API token it created, and for the `toke
 the `oneagent_paas_token` key inside `oneagent_handoff` of the result of dynatrace_environments. Anywhere else,
 any full token, any known secret and any bare 64-character secret-shaped string is reported.
 
+A user's password has no shape of its own, so every password the suite uses is made by make_password(): it starts
+with PASSWORD_PREFIX, and that prefix anywhere in the output is a finding (a password has no allowed place: it is
+an input only, never returned).
+
 For output that must hold no secret at all (tests/integration/test_secret_display.py scans what the default
 callback shows), `find_leaks(..., allow_results=False)` allows no place, and `secrets=` adds known tokens (those a
 run created, planted ones) whose secret parts are also looked for in pieces (`fragment` characters or more).
 """
 
 import json
+import random
 import re
+import string
 import sys
 
 from tests.emulator import DEFAULT_TOKEN
@@ -36,6 +42,14 @@ ALLOWED_NESTED_KEYS = {'oneagent_paas_token': ('oneagent_handoff', 'oneagent_han
 RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'
                                  % '|'.join(ALLOWED_KEYS))
 PLACEHOLDER = '<token_management_token>'
+PASSWORD_PREFIX = 'clusterops-pw-'
+PASSWORD_PATTERN = re.compile(re.escape(PASSWORD_PREFIX) + r'[A-Za-z0-9]*', re.IGNORECASE)
+
+
+def make_password(length=20):
+    """A user password for a test: PASSWORD_PREFIX and random letters and digits, so the scan knows it anywhere."""
+    alphabet = string.ascii_letters + string.digits
+    return PASSWORD_PREFIX + ''.join(random.SystemRandom().choice(alphabet) for dummy in range(length))
 
 
 def _is_allowed(key, item, ancestors):
@@ -148,6 +162,8 @@ def find_leaks(text, api_tokens=(DEFAULT_TOKEN,), allowed=None, allow_results=Tr
             found.update((secret, what) for secret, what in known.items() if secret in line)
         for match in BARE_SECRET_PATTERN.finditer(line):
             found.add((match.group(0), 'secret-shaped string'))
+        for match in PASSWORD_PATTERN.finditer(line):
+            found.add((match.group(0), 'password'))
         for secret, what in sorted(found):
             start = line.find(secret)
             excerpt = line[max(0, start - 60):start].replace(secret, '<SECRET>') + '<SECRET>'
@@ -163,8 +179,8 @@ def main(paths):
         for number, what, excerpt in leaks:
             print('%s:%d: %s: ...%s' % (path, number, what, excerpt))
         total += len(leaks)
-    print('secret scan: %d finding(s) in %s; %d created token(s) seen, each only where a task result returns it'
-          % (total, ', '.join(paths), len(allowed)))
+    print('secret scan: %d finding(s) in %s; %d created token(s) seen, each only where a task result returns it; '
+          'no password (%s...) anywhere' % (total, ', '.join(paths), len(allowed), PASSWORD_PREFIX))
     return 1 if total else 0
 
 

@@ -28,11 +28,13 @@ def test_groups_come_in_the_option_shape_with_environment_names(emulator):
     status, result = run_module('dynatrace_user_group_info', emulator)
     assert status == 'ok', result
     assert calls(emulator) == [('GET', GROUPS), ('GET', GROUPS + '/managementZones'), ('GET', ENVIRONMENTS)]
+    no_flags = {'cluster_admin': False, 'access_account': False, 'manage_account': False}
     assert result['groups'] == [
-        {'name': 'empty', 'permissions': [], 'ldap_group_names': [], 'sso_group_names': [], 'management_zone_permissions': []},
-        {'name': 'team', 'ldap_group_names': ['cn=team'], 'sso_group_names': [], 'management_zone_permissions': [], 'permissions': [
+        dict(no_flags, name='empty', permissions=[], ldap_group_names=[], sso_group_names=[], management_zone_permissions=[]),
+        dict(no_flags, manage_account=True, name='team', ldap_group_names=['cn=team'], sso_group_names=[],
+             management_zone_permissions=[], permissions=[
             {'environment': 'dev', 'permissions': ['VIEWER', 'LOG_VIEWER', 'VIEW_SECURITY_PROBLEMS']},
-            {'environment': 'prod', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']}]}]
+            {'environment': 'prod', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', 'VIEW_SECURITY_PROBLEMS']}])]
     assert result['group_details']['team'] == {'id': created['id'], 'is_cluster_admin_group': False,
                                                'access_account': False, 'manage_account': True}
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one run of the integration suite (make integration, part of make test): every ansible-playbook run at -vvv
-# (ANSIBLE_DEBUG off) with its output kept, then the scan of that output: no API token secret anywhere, and a
-# created token only as a token_management_token value of a task result (tests/integration/secret_scan.py).
+# (ANSIBLE_DEBUG off) with its output kept, then the scan of that output: no API token secret anywhere, a
+# created token only as a token_management_token value of a task result, and no user password (made by
+# secret_scan.make_password(), so the scan knows its prefix) anywhere at all (tests/integration/secret_scan.py).
 # Fails when a test fails or the scan finds something. Extra pytest arguments are passed on.
 #
 # A test whose assertion depends on the verbosity asks for its own (run_tasks(verbosity=0)); its output is

@@ -283,9 +283,11 @@ def permissions_option(rights, index):
 
 def group_to_options(group, index):
     """A group (API shape) in the option shape of dynatrace_user_group: its output feeds its input."""
-    return dict(name=group.get('name'), permissions=permissions_option(rights_of(group), index),
-                ldap_group_names=sorted(group.get('ldapGroupNames') or ()),
-                sso_group_names=sorted(group.get('ssoGroupNames') or ()))
+    options = dict(name=group.get('name'), permissions=permissions_option(rights_of(group), index),
+                   ldap_group_names=sorted(group.get('ldapGroupNames') or ()),
+                   sso_group_names=sorted(group.get('ssoGroupNames') or ()))
+    options.update(account_flags(group))
+    return options
 
 
 def group_details(group):
@@ -309,3 +311,55 @@ def group_diff(name, current, planned, index, before_names=None, after_names=Non
     return dict(before=diff_side(current, changed, index, before_names),
                 after=diff_side(planned, changed, index, after_names),
                 before_header='group %s' % name, after_header='group %s' % name)
+
+
+# ------------------------------------------------------------------------------------------------
+# The cluster-wide flags a task sets (account_flags() reads them under either read model)
+
+FLAG_OPTIONS = (('cluster_admin', 'isClusterAdminGroup'), ('access_account', 'isAccessAccount'),
+                ('manage_account', 'isManageAccount'))
+CONFIRM_CLUSTER_ADMIN = 'confirm_cluster_admin'
+
+
+def wanted_flags(params):
+    """{option: bool} of the flags a task gives; a flag left out is kept as it is."""
+    return dict((option, bool(params[option])) for option, dummy in FLAG_OPTIONS if params.get(option) is not None)
+
+
+def flag_changes(group, wanted):
+    """{option: (before, after)} of the flags that would change (`group` None: a group to create, all false)."""
+    current = account_flags(group)
+    return dict((option, (current[option], value)) for option, value in wanted.items() if current[option] != value)
+
+
+def flag_errors(name, changes, confirmed):
+    """A change of cluster_admin hands the cluster over (or takes it away): it needs the confirmation option."""
+    if 'cluster_admin' not in changes or confirmed:
+        return []
+    before, after = changes['cluster_admin']
+    return ['cluster_admin: group %r would %s cluster administrators (every member %s the whole cluster); set %s: true '
+            'to confirm' % (name, 'make its members' if after else 'stop making its members',
+                            'administers' if after else 'no longer administers', CONFIRM_CLUSTER_ADMIN)]
+
+
+def with_flags(body, wanted):
+    """A POST or PUT body with the flags a task gives written into their write fields."""
+    body = dict(body)
+    for option, write_field in FLAG_OPTIONS:
+        if option in wanted:
+            body[write_field] = wanted[option]
+    return body
+
+
+def flag_diff(changes):
+    """(before, after) dicts of the changed flags, for --diff."""
+    return (dict((option, pair[0]) for option, pair in changes.items()),
+            dict((option, pair[1]) for option, pair in changes.items()))
+
+
+def flag_option_errors(params):
+    """Input errors of the flag options: none with state absent (the group goes)."""
+    given = [option for option, dummy in FLAG_OPTIONS if params.get(option) is not None]
+    if params.get('state') == 'absent' and given:
+        return ['%s cannot be used with state absent: the whole group is deleted' % ', '.join(given)]
+    return []

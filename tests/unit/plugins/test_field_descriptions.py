@@ -18,14 +18,14 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.enviro
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._glue.module import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.clusterops.dynatrace.plugins.modules import (
     dynatrace_api_token, dynatrace_api_token_audit, dynatrace_api_token_info, dynatrace_cluster_info,
-    dynatrace_environment, dynatrace_environment_info, dynatrace_environments, dynatrace_user_group,
-    dynatrace_user_group_info,
+    dynatrace_environment, dynatrace_environment_info, dynatrace_environments, dynatrace_user, dynatrace_user_group,
+    dynatrace_user_group_info, dynatrace_user_info,
 )
 
 ROLE_SPEC = Path(__file__).resolve().parents[3] / 'roles' / 'environments' / 'meta' / 'argument_specs.yml'
 MODULES = (dynatrace_environment, dynatrace_environment_info, dynatrace_environments, dynatrace_cluster_info,
            dynatrace_user_group, dynatrace_user_group_info, dynatrace_api_token, dynatrace_api_token_info,
-           dynatrace_api_token_audit)
+           dynatrace_api_token_audit, dynatrace_user, dynatrace_user_info)
 
 
 def documented(module):

@@ -23,6 +23,9 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_g
     EnvironmentIndex, create_body, diff_side, group_diff, group_to_options, names_differ, resolve_entries, rights_of,
     sorted_permissions, update_body,
 )
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
+    CONFIRM_CLUSTER_ADMIN, account_flags, flag_changes, flag_diff, flag_errors, wanted_flags, with_flags,
+)
 
 NAME_LISTS = (('ldap_group_names', 'ldapGroupNames'), ('sso_group_names', 'ssoGroupNames'))
 
@@ -31,7 +34,7 @@ def ensure_user_group(client, params, check_mode=False, diff=False, warn=None):
     """Run one dynatrace_user_group task; return the module result (without request counters)."""
     warn = warn or (lambda message: None)
     if params['state'] == 'absent':
-        return ensure_absent(client, params['name'], check_mode, diff)
+        return ensure_absent(client, params['name'], check_mode, diff, params.get(CONFIRM_CLUSTER_ADMIN))
     index = entries = zones = None
     if params.get('permissions') is not None or params.get('management_zone_permissions') is not None:
         index = read_index(client)
@@ -92,6 +95,16 @@ class Task:
         self.mode = params.get('permissions_mode') or 'merge'
         self.index = index
         self.names = dict((option, params.get(option)) for option, dummy in NAME_LISTS)
+        self.flags = wanted_flags(params)
+        self.confirmed = bool(params.get(CONFIRM_CLUSTER_ADMIN))
+
+    def flag_changes(self, group):
+        """The flags that would change on `group` (None: a new group); a cluster_admin change unconfirmed fails."""
+        changes = flag_changes(group, self.flags)
+        errors = flag_errors(self.name, changes, self.confirmed)
+        if errors:
+            raise DynatraceError('; '.join(errors))
+        return changes
 
     def decision(self, current):
         """The shared merge/replace decision: replace manages the whole group, merge the environments it names."""
@@ -105,11 +118,13 @@ class Task:
 
 def create(client, task, check_mode, warn):
     rights = task.rights({})
-    body = create_body(task.name, rights, task.names['ldap_group_names'], task.names['sso_group_names'])
+    flags = task.flag_changes(None)
+    body = with_flags(create_body(task.name, rights, task.names['ldap_group_names'], task.names['sso_group_names']),
+                      task.flags)
     predicted = dict(body, id=None)
+    after = diff_side(rights, sorted(rights), task.index, dict(_names_of(predicted), **flag_diff(flags)[1]))
     result = dict(changed=True, group_id=None, group=group_to_options(predicted, task.index), revoked={}, undeclared={},
-                  diff=dict(before={}, after=diff_side(rights, sorted(rights), task.index, _names_of(predicted)),
-                            after_header='group %s (new)' % task.name))
+                  diff=dict(before={}, after=after, after_header='group %s (new)' % task.name))
     if check_mode:
         return result
     group, how = create_or_adopt(client, body, warn)
@@ -172,6 +187,9 @@ def update(client, task, group, check_mode, warn=None):
         if names_differ(group, key, task.names[option]):
             before_names[option] = sorted(group.get(key) or ())
             after_names[option] = sorted(set(task.names[option]))
+    flags = task.flag_changes(group)
+    before_names.update(flag_diff(flags)[0])
+    after_names.update(flag_diff(flags)[1])
     result = dict(changed=False, group_id=group['id'], group=group_to_options(group, task.index),
                   revoked=by_reference(decision.revoked, task.index), undeclared=by_reference(decision.undeclared, task.index))
     for environment, permissions in sorted(result['undeclared'].items()):
@@ -180,7 +198,8 @@ def update(client, task, group, check_mode, warn=None):
             'replace revokes it' % (task.name, ', '.join(permissions), environment))
     if not decision.changed and not after_names:
         return result
-    body = update_body(group, rights, task.names['ldap_group_names'], task.names['sso_group_names'])
+    body = with_flags(update_body(group, rights, task.names['ldap_group_names'], task.names['sso_group_names']),
+                      task.flags)
     answer = body if check_mode else (api.update_group(client, body) or body)
     result.update(changed=True, group=group_to_options(answer, task.index),
                   diff=group_diff(task.name, current, rights, task.index, before_names, after_names))
@@ -192,10 +211,13 @@ def by_reference(rights, index):
     return dict((index.reference(env_id), sorted_permissions(perms)) for env_id, perms in rights.items() if perms)
 
 
-def ensure_absent(client, name, check_mode, diff):
+def ensure_absent(client, name, check_mode, diff, confirmed=False):
     group = find_group(api.list_groups(client), name)
     if group is None:
         return dict(changed=False, group_id=None, group={})
+    if account_flags(group)['cluster_admin'] and not confirmed:
+        raise DynatraceError('group %r makes its members cluster administrators: deleting it takes that away; set '
+                             '%s: true to confirm' % (name, CONFIRM_CLUSTER_ADMIN))
     index = read_index(client) if diff and rights_of(group) else EnvironmentIndex([])
     before = diff_side(rights_of(group), sorted(rights_of(group)), index, _names_of(group))
     result = dict(changed=True, group_id=group['id'], group={},

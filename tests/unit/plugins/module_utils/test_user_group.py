@@ -184,7 +184,8 @@ def test_group_to_options_names_environments_in_the_documented_order_of_permissi
         'name': 'team', 'ldap_group_names': ['a', 'b'], 'sso_group_names': [], 'permissions': [
             {'environment': 'd1', 'permissions': ['VIEWER', VSP]},
             {'environment': 'prod', 'permissions': ['VIEWER', 'MANAGE_SETTINGS', VSP]},
-            {'environment': 't1', 'permissions': ['FUTURE_PERMISSION']}]}
+            {'environment': 't1', 'permissions': ['FUTURE_PERMISSION']}],
+        'cluster_admin': False, 'access_account': False, 'manage_account': False}
 
 
 @pytest.mark.parametrize('flags, access, manage', [

@@ -31,7 +31,8 @@ def test_groups_sorted_in_the_option_shape_with_names_where_they_are_unique(monk
                                    'management_zone_permissions': [], 'permissions': [
         {'environment': 'gone', 'permissions': ['VIEWER']},
         {'environment': 'prod', 'permissions': ['VIEWER', 'LOG_VIEWER']},
-        {'environment': 't2', 'permissions': ['VIEWER']}]}
+        {'environment': 't2', 'permissions': ['VIEWER']}],
+        'cluster_admin': False, 'access_account': True, 'manage_account': False}
     assert result['group_details'] == {
         'alpha': {'id': 'g1', 'is_cluster_admin_group': False, 'access_account': True, 'manage_account': False},
         'zeta': {'id': 'g2', 'is_cluster_admin_group': True, 'access_account': False, 'manage_account': False}}
