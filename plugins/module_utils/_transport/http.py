@@ -36,7 +36,7 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._transport.ur
 )
 
 COLLECTION_NAME = 'clusterops.dynatrace'
-COLLECTION_VERSION = '1.0.0'
+COLLECTION_VERSION = '1.1.0'
 
 # Token scopes, named in 401/403 messages so users know which token to create.
 SCOPE_SERVICE_PROVIDER = 'ServiceProviderAPI'

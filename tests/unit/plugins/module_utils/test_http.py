@@ -144,7 +144,7 @@ def test_empty_and_plain_text_bodies():
 def test_session_sends_auth_user_agent_and_verifies_tls_by_default(tmp_path):
     client = DynatraceClient('https://dt.example.com', TOKEN)
     assert client.session.headers['Authorization'] == 'Api-Token ' + TOKEN
-    assert client.session.headers['User-Agent'].startswith('clusterops.dynatrace/1.0.0 (ansible-core/')
+    assert client.session.headers['User-Agent'].startswith('clusterops.dynatrace/1.1.0 (ansible-core/')
     assert client.session.verify is True
     ca_file = tmp_path / 'ca.pem'
     ca_file.write_text('PEM')
