@@ -71,17 +71,18 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     if not items and not params.get('groups'):
         return with_permission_changes(summary([]), [], None, [])
     run = Run(client, params, check_mode, warn, now_ms)
-    if needs_confirmation_check(params.get('groups')):
-        # A cluster_admin change without confirm_cluster_admin stops the run before its first write.
-        run.groups_listing = _api_groups.list_groups(client)
-        errors = settings_flag_errors(run.groups_listing, params.get('groups'), find_group)
-        if errors:
-            raise DynatraceError('; '.join(errors))
     if not check_mode:
         run.keeper.prepare()  # before the first request that can answer a secret
     # Sections only where the first page carries them: the declared environments that lack them are read in their
     # own job (Run.item), so the listing costs 1 request per 1,000 environments whatever the cursor keeps.
     environments, dummy = api.list_environments(client, complete=False, **read_flags(items))
+    if needs_confirmation_check(params.get('groups')):
+        # A cluster_admin change without confirm_cluster_admin stops the run before its first write (the
+        # listing is read once: grant_all uses it).
+        run.groups_listing = _api_groups.list_groups(client)
+        errors = settings_flag_errors(run.groups_listing, params.get('groups'), find_group)
+        if errors:
+            raise DynatraceError('; '.join(errors))
     steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     limit = AdaptiveLimit(params['parallel'])
