@@ -198,7 +198,8 @@ def test_names_that_look_like_templates_stay_data_through_the_round_trip(emulato
     assert "!unsafe '{{ admins }}'" in text and "!unsafe 'team:{{ owner }}'" in text, text
     groups = dict((group['name'], group) for group in yaml.safe_load(text.replace('!unsafe ', ''))['environments_groups'])
     assert groups['directory-only'] == {'name': 'directory-only', 'sso_group_names': ['sso-ops'],
-                                        'ldap_group_names': ['cn=ops', 'cn={{ team }},ou=groups']}
+                                        'ldap_group_names': ['cn=ops', 'cn={{ team }},ou=groups'],
+                                        'cluster_admin': False, 'access_account': False, 'manage_account': False}
 
     apply(target, tmp_path / 'a.yml', tmp_path)
     assert not marker.exists()  # the pipe lookup in a name never ran
