@@ -52,7 +52,7 @@ def environments_export(environments, ids=True, groups=None):
 
 
 def environments_groups_export(groups):
-    """The `environments_groups` entries (name, LDAP and SSO group names) of every group dynatrace_user_group_info returned."""
+    """The `environments_groups` entries (name, LDAP and SSO group names, flags) of every group dynatrace_user_group_info returned."""
     return export_groups(_groups(groups) or [])
 
 

@@ -217,6 +217,23 @@ options:
           - The SSO groups mapped to this group; when given the group holds exactly these, when left out they are kept.
         type: list
         elements: str
+      cluster_admin:
+        description:
+          - 'Whether the members administer the whole cluster; left out, it is kept. Changing it needs
+            O(groups[].confirm_cluster_admin=true) (without it the run fails before its first write).'
+        type: bool
+      access_account:
+        description: Whether the members may access the account (the account flag); left out, it is kept.
+        type: bool
+      manage_account:
+        description: Whether the members may manage the account (the account flag); left out, it is kept.
+        type: bool
+      confirm_cluster_admin:
+        description:
+          - Confirms a change of O(groups[].cluster_admin) for this group (the export writes it next to a true
+            cluster_admin).
+        type: bool
+        default: false
   update_existing:
     description: Bring existing environments to the declared values (an item's own O(environments[].update_existing) wins).
     type: bool
@@ -564,7 +581,9 @@ ITEM_SPEC = dict(
 GROUP_SPEC = dict(name=dict(type='str', required=True),
                   permissions_mode=dict(type='str', choices=['merge', 'replace'], default='merge'),
                   replace_scope=dict(type='str', choices=['listed', 'cluster'], default='listed'),
-                  ldap_group_names=dict(type='list', elements='str'), sso_group_names=dict(type='list', elements='str'))
+                  ldap_group_names=dict(type='list', elements='str'), sso_group_names=dict(type='list', elements='str'),
+                  cluster_admin=dict(type='bool'), access_account=dict(type='bool'), manage_account=dict(type='bool'),
+                  confirm_cluster_admin=dict(type='bool', default=False))
 
 
 def argument_spec():

@@ -122,8 +122,8 @@ def test_export_apply_export_gives_the_same_file_and_reapplying_changes_nothing(
     assert recap(export(emulator, tmp_path / 'a.yml'))['changed'] == 0
 
 
-def api_create_group(emulator, name, access_right):
-    body = dict(name=name, isClusterAdminGroup=False, accessRight=access_right)
+def api_create_group(emulator, name, access_right, **flags):
+    body = dict(dict(name=name, isClusterAdminGroup=False, accessRight=access_right), **flags)
     answer = requests.post(emulator.url + GROUPS, json=body, timeout=10,
                            headers={'Authorization': 'Api-Token ' + emulator.token})
     assert answer.status_code == 200, answer.text
@@ -142,6 +142,7 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     search = environment_id_of(emulator, 'Team (Search), EU')
     api_create_group(emulator, 'search-admins', {'VIEWER': [search], 'MANAGE_SETTINGS': [search]})
     api_create_group(emulator, 'no-permissions', {})
+    api_create_group(emulator, 'operators', {}, isClusterAdminGroup=True, isAccessAccount=True)
     target = emulator_factory(implied_view_security_problems=not implied_on_a)
     emulator.clear_requests()
     export(emulator, tmp_path / 'a.yml')
@@ -154,6 +155,12 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     assert with_permissions == [dict(with_permissions[0], environment_id=search,
                                      permissions={'search-admins': ['MANAGE_SETTINGS']})]
     assert list(with_permissions[0])[-1] == 'permissions'
+    groups = dict((entry['name'], entry) for entry in yaml.safe_load((tmp_path / 'a.yml').read_text())['environments_groups'])
+    # The flags of every group, always (a byte-stable file); a true cluster_admin comes with its confirmation.
+    assert groups['operators'] == dict(name='operators', ldap_group_names=[], sso_group_names=[], cluster_admin=True,
+                                       access_account=True, manage_account=False, confirm_cluster_admin=True)
+    assert groups['no-permissions'] == dict(name='no-permissions', ldap_group_names=[], sso_group_names=[],
+                                            cluster_admin=False, access_account=False, manage_account=False)
 
     target.clear_requests()
     apply(target, tmp_path / 'a.yml', tmp_path)
@@ -161,6 +168,9 @@ def test_group_permissions_round_trip_and_the_missing_group_is_created(emulator,
     created = [group for group in target.groups() if group['name'] == 'search-admins'][0]
     assert created['accessRight']['MANAGE_SETTINGS'] == [search] and created['accessRight']['VIEWER'] == [search]
     assert 'no-permissions' in [group['name'] for group in target.groups()]  # environments_groups: it exists there too
+    operators = [group for group in target.groups() if group['name'] == 'operators'][0]
+    assert operators['isClusterAdminGroup'] is True and operators.get('isAccessAccount') is True
+    assert [entry for entry in target.requests() if entry['method'] == 'PUT' and entry['path'].startswith(GROUPS)] == []  # flags in the POST
     export(target, tmp_path / 'b.yml')
     assert (tmp_path / 'b.yml').read_text() == (tmp_path / 'a.yml').read_text()
 
@@ -188,7 +198,8 @@ def test_names_that_look_like_templates_stay_data_through_the_round_trip(emulato
     assert "!unsafe '{{ admins }}'" in text and "!unsafe 'team:{{ owner }}'" in text, text
     groups = dict((group['name'], group) for group in yaml.safe_load(text.replace('!unsafe ', ''))['environments_groups'])
     assert groups['directory-only'] == {'name': 'directory-only', 'sso_group_names': ['sso-ops'],
-                                        'ldap_group_names': ['cn=ops', 'cn={{ team }},ou=groups']}
+                                        'ldap_group_names': ['cn=ops', 'cn={{ team }},ou=groups'],
+                                        'cluster_admin': False, 'access_account': False, 'manage_account': False}
 
     apply(target, tmp_path / 'a.yml', tmp_path)
     assert not marker.exists()  # the pipe lookup in a name never ran
@@ -296,3 +307,18 @@ def test_export_file_is_required(emulator):
     completed = playbook(PLAYBOOKS / 'export.yml', emulator)
     assert completed.returncode != 0 and 'Set export_file to the path of the vars file' in completed.stdout
     assert emulator.requests() == []
+
+
+def test_a_cluster_admin_change_without_confirmation_fails_before_any_write(emulator, tmp_path):
+    vars_file = tmp_path / 'vars.yml'
+    vars_file.write_text(yaml.safe_dump({
+        'environments_list': [dict(name='new-env')],
+        'environments_groups': [dict(name='operators', cluster_admin=True, access_account=True)]}))
+    play = [{'name': 'Apply', 'hosts': 'localhost', 'gather_facts': False, 'vars_files': [str(vars_file)],
+             'roles': [{'role': 'clusterops.dynatrace.environments'}]}]
+    (tmp_path / 'apply.yml').write_text(yaml.safe_dump(play, sort_keys=False))
+    emulator.clear_requests()
+    completed = playbook(tmp_path / 'apply.yml', emulator)
+    assert completed.returncode != 0
+    assert "group 'operators'" in completed.stdout and 'confirm_cluster_admin' in completed.stdout, completed.stdout[-3000:]
+    assert [entry['method'] for entry in emulator.requests()] == ['GET', 'GET']  # environments, groups; no write

@@ -40,7 +40,10 @@ from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.api_na
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import AdaptiveLimit, run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.grants import grant_all
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.drift_report import drift_warning
-from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import settings_errors
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import (
+    needs_confirmation_check, settings_errors, settings_flag_errors,
+)
+from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import find_group
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._bulk.zone_grants import resolve_zone_items, write_zone_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.zone_permissions import split_item_grants
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_plan import (
@@ -73,6 +76,13 @@ def ensure_environments(client, params, check_mode=False, warn=None, now_ms=None
     # Sections only where the first page carries them: the declared environments that lack them are read in their
     # own job (Run.item), so the listing costs 1 request per 1,000 environments whatever the cursor keeps.
     environments, dummy = api.list_environments(client, complete=False, **read_flags(items))
+    if needs_confirmation_check(params.get('groups')):
+        # A cluster_admin change without confirm_cluster_admin stops the run before its first write (the
+        # listing is read once: grant_all uses it).
+        run.groups_listing = _api_groups.list_groups(client)
+        errors = settings_flag_errors(run.groups_listing, params.get('groups'), find_group)
+        if errors:
+            raise DynatraceError('; '.join(errors))
     steps = plan_all(items, environments, params['update_existing'], params.get('list_name') or 'environments')
     jobs = [partial(run.item, item, step) for item, step in zip(items, steps)]
     limit = AdaptiveLimit(params['parallel'])
@@ -167,6 +177,7 @@ class Run:
         self.verify = params.get('verify_tokens')
         self.parallel = params['parallel']
         self.groups = params.get('groups') or []
+        self.groups_listing = None  # read before the first write when a cluster_admin change needs confirming
         self.elsewhere = []
         self.group_results = []  # groups created or whose LDAP/SSO names change, and groups that failed
 
@@ -302,7 +313,7 @@ class Run:
             if result['environment_id'] in zone_errors:
                 result.update(failed=True, msg=zone_errors[result['environment_id']])
         split = [(grants, result) for grants, result in split if not result.get('failed')]
-        groups = _api_groups.list_groups(self.client)
+        groups = self.groups_listing if self.groups_listing is not None else _api_groups.list_groups(self.client)
         granted = grant_all(self.client, groups, [(result['environment_id'], environment or {})
                                                   for (environment, dummy), result in split],
                             self.check_mode, self.warn, self.parallel, settings=self.groups, report=self.group_results)

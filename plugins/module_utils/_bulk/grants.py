@@ -23,10 +23,10 @@ from functools import partial
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._api import groups as api
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.bulk_executor import run_jobs
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.group_grants import (
-    GroupSetting, decide_for_environments, group_settings,
+    GroupSetting, decide_for_environments, group_settings, settings_flag_errors,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    create_body, names_differ, rights_of, sorted_permissions, update_body,
+    create_body, flag_changes, flag_diff, names_differ, rights_of, sorted_permissions, update_body, with_flags,
 )
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.user_group.ensure import create_or_adopt, find_group
 
@@ -44,6 +44,9 @@ def grant_all(client, groups, grants, check_mode=False, warn=None, parallel=1, s
     """
     warn = warn or (lambda message: None)
     report = [] if report is None else report
+    errors = settings_flag_errors(groups, settings, find_group)
+    if errors:  # a caller that did not check first: still no write
+        raise ValueError('; '.join(errors))
     modes = group_settings(settings)
     managed = set(managed if managed is not None else (environment_id for environment_id, dummy in grants))
     by_group = dict((name, {}) for name in modes)
@@ -98,25 +101,29 @@ def _grant_group(client, groups, want, check_mode, warn, adopted=None):
     group = adopted or find_group(groups, want.name)
     if group is None and not want.declared and not want.setting.declared:
         return {}, None
+    flags = flag_changes(group, want.setting.flags)
     current = rights_of(group)
     decision = decide_for_environments(current, want.declared, want.setting.mode, want.managed)
     outcomes = dict((env_id, _outcome(want.name, group, env_id, current, decision))
                     for env_id in sorted(set(want.declared) | set(decision.revoked) | set(decision.undeclared)))
     before_names, after_names = want.name_changes(group)
+    if flags:
+        flags_before, flags_after = flag_diff(flags)
+        before_names, after_names = dict(before_names, **flags_before), dict(after_names, **flags_after)
     whole = dict(group=want.name, changed=True, created=group is None, before=before_names if group else {}, after=after_names) \
         if group is None or after_names else None
     if (group is not None and not decision.changed and not after_names) or check_mode:
         return outcomes, whole
     names = [want.setting.names[option] for option, dummy in NAME_LISTS]
     if group is None:
-        group, how = create_or_adopt(client, create_body(want.name, decision.rights, *names), warn)
+        group, how = create_or_adopt(client, with_flags(create_body(want.name, decision.rights, *names), want.setting.flags), warn)
         if how == 'created':
             return outcomes, whole
         again, again_whole = _grant_group(client, groups, want, check_mode, warn, adopted=group)
         for outcome in again.values():
             outcome.update(changed=outcome['changed'] or how == 'recovered', created=how == 'recovered')
         return again, (whole if how == 'recovered' else again_whole)
-    api.update_group(client, update_body(group, decision.rights, *names))
+    api.update_group(client, with_flags(update_body(group, decision.rights, *names), want.setting.flags))
     return outcomes, whole
 
 

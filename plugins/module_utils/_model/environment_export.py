@@ -122,12 +122,22 @@ def export_environments(environments, include_ids=True, groups=None):
 def export_groups(groups):
     """The role's `environments_groups` of `groups` (the option shape of dynatrace_user_group): every group, sorted.
 
-    Each entry holds the name and the LDAP and SSO group names, so a group without any permission and a group's
+    Each entry holds the name, the LDAP and SSO group names and the three account flags, so a group without any permission and a group's
     directory mapping survive the trip to another cluster (merge mode: applying it takes nothing away).
     """
-    return [dict(name=group['name'], ldap_group_names=sorted(group.get('ldap_group_names') or ()),
-                 sso_group_names=sorted(group.get('sso_group_names') or ()))
-            for group in sorted(groups or (), key=lambda group: group['name'])]
+    return [_export_group(group) for group in sorted(groups or (), key=lambda group: group['name'])]
+
+
+def _export_group(group):
+    """One entry: the flags always (a byte-stable file), and confirm_cluster_admin next to a cluster_admin that is
+    true: the file states that the group administers the cluster, so applying it may make it so."""
+    entry = dict(name=group['name'], ldap_group_names=sorted(group.get('ldap_group_names') or ()),
+                 sso_group_names=sorted(group.get('sso_group_names') or ()),
+                 cluster_admin=bool(group.get('cluster_admin')), access_account=bool(group.get('access_account')),
+                 manage_account=bool(group.get('manage_account')))
+    if entry['cluster_admin']:
+        entry['confirm_cluster_admin'] = True
+    return entry
 
 
 # What makes Ansible template a string (a variable, a statement, a comment).

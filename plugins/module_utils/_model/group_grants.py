@@ -24,14 +24,16 @@ is ever drift, or a revocation while what implies it stays.
 """
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._model.user_group import (
-    VIEWER, changed_environments, implied_by,
+    CONFIRM_CLUSTER_ADMIN, FLAG_OPTIONS, VIEWER, changed_environments, flag_changes, flag_errors, implied_by,
+    wanted_flags,
 )
 
 MERGE, REPLACE = 'merge', 'replace'
 # Where replace revokes what is not declared: the environments the run manages, or the whole cluster.
 REPLACE_SCOPES = ('listed', 'cluster')
 NAME_LISTS = ('ldap_group_names', 'sso_group_names')
-SETTING_OPTIONS = ('name', 'permissions_mode', 'replace_scope') + NAME_LISTS
+FLAGS = tuple(option for option, dummy in FLAG_OPTIONS)
+SETTING_OPTIONS = ('name', 'permissions_mode', 'replace_scope') + NAME_LISTS + FLAGS + (CONFIRM_CLUSTER_ADMIN,)
 
 
 class Decision:
@@ -141,6 +143,9 @@ def settings_errors(settings, where='groups'):
             errors.append('%s.replace_scope must be listed or cluster, got %r' % (here, setting.get('replace_scope')))
         for option in NAME_LISTS:
             errors.extend(_name_list_errors('%s.%s' % (here, option), setting.get(option)))
+        for option in FLAGS + (CONFIRM_CLUSTER_ADMIN,):
+            if setting.get(option) is not None and not isinstance(setting.get(option), bool):
+                errors.append('%s.%s must be true or false, got %r' % (here, option, setting.get(option)))
         unknown = sorted(set(setting) - set(SETTING_OPTIONS))
         if unknown:
             errors.append('%s: unknown option(s) %s; the options are %s' % (here, ', '.join(unknown), ', '.join(SETTING_OPTIONS)))
@@ -165,8 +170,31 @@ class GroupSetting:
         self.everywhere = (setting.get('replace_scope') or 'listed') == 'cluster'
         self.declared = bool(setting)  # a group the settings name exists after the run, permissions or not
         self.names = dict((option, setting.get(option)) for option in NAME_LISTS)
+        self.flags = wanted_flags(setting)  # the flags given; a flag left out is kept
+        self.confirmed = bool(setting.get(CONFIRM_CLUSTER_ADMIN))
 
 
 def group_settings(settings):
     """group name -> GroupSetting, from the validated settings list."""
     return dict((setting['name'], GroupSetting(setting)) for setting in settings or ())
+
+
+def needs_confirmation_check(settings):
+    """True when a setting gives cluster_admin without confirm_cluster_admin: the groups must be read to know
+    whether it changes (before any write of the run)."""
+    return any(setting.get('cluster_admin') is not None and not setting.get(CONFIRM_CLUSTER_ADMIN)
+               for setting in settings or ())
+
+
+def settings_flag_errors(groups, settings, find):
+    """The refusals of cluster_admin changes without confirm_cluster_admin, naming each group and the option.
+
+    groups: the groups listing; find(groups, name): the group of that name or None (a group to create).
+    """
+    errors = []
+    for setting in settings or ():
+        wanted = wanted_flags(setting)
+        if wanted:
+            errors.extend('groups %s' % error for error in flag_errors(
+                setting['name'], flag_changes(find(groups, setting['name']), wanted), setting.get(CONFIRM_CLUSTER_ADMIN)))
+    return errors

@@ -43,7 +43,7 @@ def test_settings_are_checked_naming_the_option():
         "groups[1]: group 'g' is listed twice; list each group once",
         'groups[2].name must be a group name (non-empty, no blanks around it), got None',
         'groups[2]: unknown option(s) nme; the options are name, permissions_mode, replace_scope, ldap_group_names, '
-        'sso_group_names']
+        'sso_group_names, cluster_admin, access_account, manage_account, confirm_cluster_admin']
 
 
 def test_manage_settings_the_cluster_adds_next_to_capture_data_is_no_drift_and_no_revocation():

@@ -178,6 +178,45 @@ def test_grant_all_merge_keeps_and_reports_undeclared_grants(monkeypatch):
     assert not any(outcome['changed'] for env in outcomes.values() for outcome in env) and groups.kinds() == ['list']
 
 
+def test_grant_all_writes_the_flags_in_the_same_put_and_keeps_flags_left_out(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    report = []
+    settings = [{'name': 'team', 'access_account': True}]
+    grant_all(StubClient(), groups.list_groups(None), [('p1', {'team': ['VIEWER', 'LOG_VIEWER']})], settings=settings,
+              report=report)
+    assert groups.kinds() == ['list', 'put']
+    body = groups.calls[-1][1]
+    assert body['isAccessAccount'] is True and body['isClusterAdminGroup'] is False
+    assert body['isManageAccount'] is True  # left out: kept as it is read (hasManageAccountAndViewProductUsageRole)
+    assert report == [{'group': 'team', 'changed': True, 'created': False, 'before': {'access_account': False},
+                       'after': {'access_account': True}}]
+
+
+def test_grant_all_with_flags_as_they_are_sends_nothing(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    settings = [{'name': 'team', 'cluster_admin': False, 'access_account': False, 'manage_account': True}]
+    report = []
+    grant_all(StubClient(), groups.list_groups(None), [('p1', {'team': ['VIEWER']})], settings=settings, report=report)
+    assert groups.kinds() == ['list'] and report == []
+
+
+def test_grant_all_refuses_an_unconfirmed_cluster_admin_change_before_any_write(monkeypatch):
+    dummy, groups = install(monkeypatch, [TEAM])
+    settings = [{'name': 'other', 'access_account': True}, {'name': 'team', 'cluster_admin': True}]
+    with pytest.raises(ValueError, match="cluster_admin: group 'team' .*confirm_cluster_admin"):
+        grant_all(StubClient(), groups.list_groups(None), [('p1', {'other': ['VIEWER']})], settings=settings)
+    assert groups.kinds() == ['list']
+    settings[1]['confirm_cluster_admin'] = True
+    grant_all(StubClient(), groups.list_groups(None), [('p1', {'other': ['VIEWER']})], settings=settings)
+    assert [call[1]['isClusterAdminGroup'] for call in groups.calls if call[0] == 'put' and call[1]['name'] == 'team'] == [True]
+
+
+def test_a_new_group_is_created_with_its_flags_in_the_one_post(monkeypatch):
+    dummy, groups = install(monkeypatch)
+    grant_all(StubClient(), [], [], settings=[{'name': 'admins', 'cluster_admin': True, 'confirm_cluster_admin': True}])
+    assert groups.kinds() == ['post'] and groups.calls[0][1]['isClusterAdminGroup'] is True
+
+
 def test_merge_warns_about_what_a_listed_environment_holds_beyond_the_declaration(monkeypatch):
     dummy, groups = install(monkeypatch, [TEAM])
     result, warnings = run(monkeypatch, name='team', permissions=[dict(environment='prod', permissions=['VIEWER'])])
