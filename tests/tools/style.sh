@@ -25,7 +25,7 @@ ignore=$(grep -v '^#' "$sanity/pep8/current-ignore.txt" | grep . | sort | paste 
 $python -m pycodestyle --max-line-length 160 --config /dev/null --ignore "$ignore" "${files[@]}"
 
 # pylint: ansible-test sanity --test pylint
-pylint_python=$(ls -d "$HOME"/.ansible/test/venv/sanity.pylint/3.11/*/bin/python 2>/dev/null | head -1 || true)
+pylint_python=$(find "$HOME/.ansible/test/venv/sanity.pylint/3.11" -mindepth 3 -maxdepth 3 -path '*/bin/python' 2>/dev/null | sort | head -1 || true)
 if [[ -z $pylint_python ]]; then
     echo "style: pep8 passed; pylint skipped (no ansible-test pylint venv yet: run 'make sanity' once)"
     exit 0
@@ -40,7 +40,7 @@ if (( ${#changed[@]} == 0 )); then
 fi
 mkdir -p "$state/pythonpath"
 ln -sfn "$($python -c 'import ansible, os; print(os.path.dirname(ansible.__file__))')" "$state/pythonpath/ansible"
-plugins=$(cd "$sanity/pylint/plugins" && ls ./*.py | sed 's|^\./||; s|\.py$||' | grep -v '^__init__$' | paste -sd, -)
+plugins=$(find "$sanity/pylint/plugins" -maxdepth 1 -name '*.py' ! -name '__init__.py' -printf '%f\n' | sed 's|\.py$||' | sort | paste -sd, -)
 
 run_pylint() {  # py-version, files...
     local version=$1

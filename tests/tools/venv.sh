@@ -30,7 +30,9 @@ echo "venv: installing ${REQS[*]} into $VENV"
 start=$SECONDS
 # pip's notes about missing local index folders are noise here; real errors still fail the step.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+req_args=()
+for req in "${REQS[@]}"; do req_args+=(-r "$req"); done
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    $(printf -- '-r %s ' "${REQS[@]}") 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+    "${req_args[@]}" 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 echo "$want" > "$STAMP"
 echo "venv: ready in $((SECONDS - start)) s"
