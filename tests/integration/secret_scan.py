@@ -35,8 +35,9 @@ TOKEN_PATTERN = re.compile(r'dt0c01\.[A-Za-z0-9]{24}\.([A-Za-z0-9]{64})')
 BARE_SECRET_PATTERN = re.compile(r'(?<![A-Za-z0-9])(?=[0-9]*[A-Z])[A-Z0-9]{64}(?![A-Za-z0-9])')
 ALLOWED_KEYS = ('token_management_token', 'token')
 # A key allowed only inside the result keys that hold it: the hand-off of a dynatrace_environments result (by name and
-# by id), not the role's fact of that content (a `debug` of `environments_oneagent_handoff` is a finding).
-ALLOWED_NESTED_KEYS = {'oneagent_paas_token': ('oneagent_handoff', 'oneagent_handoff_by_id')}
+# by id, and each item's entry of its `outcomes`), not the role's fact of that content (a `debug` of
+# `environments_oneagent_handoff` is a finding).
+ALLOWED_NESTED_KEYS = {'oneagent_paas_token': ('oneagent_handoff', 'oneagent_handoff_by_id', 'outcomes')}
 # `"token_management_token": "..."` or, from a debug task that shows a registered result on purpose,
 # `"created.token_management_token": "..."`.
 RESULT_LINE_PATTERN = re.compile(r'^\s*"(?:[\w.]+\.)?(?:%s)": "(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})",?\s*$'

@@ -121,6 +121,7 @@ def test_secret_scan_finds_planted_secrets():
         'sha256: ' + 'ab12' * 16,
         'TASK_RESULT {"result": {"oneagent_handoff": {"team-a": {"oneagent_paas_token": "%s"}}}}' % created,
         'TASK_RESULT {"result": {"oneagent_handoff_by_id": {"e1": {"oneagent_paas_token": "%s"}}}}' % created,
+        'TASK_RESULT {"result": {"outcomes": [{"name": "team-a", "oneagent_paas_token": "%s"}]}}' % created,
     ])
     assert find_leaks(clean) == []
     planted = [
@@ -135,7 +136,7 @@ def test_secret_scan_finds_planted_secrets():
         'TASK_RESULT {"result": {"environments_oneagent_handoff_by_id": {"e1": {"oneagent_paas_token": "%s"}}}}' % created,
     ]
     leaks = find_leaks(clean + '\n' + '\n'.join(planted))
-    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [7, 8, 9, 10, 11, 12, 13, 14], leaks
+    assert sorted(set(number for number, dummy, dummy2 in leaks)) == [8, 9, 10, 11, 12, 13, 14, 15], leaks
     assert all('<SECRET>' in excerpt and secret not in excerpt for dummy, dummy2, excerpt in leaks)
 
 
