@@ -137,6 +137,7 @@ cache_timeout: 3600
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 from ansible.release import __version__ as ansible_version
 
 from ansible_collections.clusterops.dynatrace.plugins.module_utils._logic.environment.inventory import (
@@ -230,6 +231,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             variables = host_variables(environment, listing['base_url'], settings['include_quotas'],
                                        settings['include_storage'])
             self.inventory.add_host(hostname)
+            # Names, tags and URLs come from the cluster: data, never a template (an environment named
+            # "{{ lookup('pipe', ...) }}" must not run on the controller when a play reads its host variables).
+            variables = dict((name, wrap_var(value)) for name, value in variables.items())
             for name, value in variables.items():
                 self.inventory.set_variable(hostname, name, value)
             if settings['default_groups']:

@@ -53,3 +53,19 @@ def test_role_creates_then_costs_one_request_and_changes_nothing(emulator, tmp_p
     assert second.rc == 0, second
     assert not [entry['task'] for entry in second.results if entry['status'] == 'changed'], second
     assert api_calls(emulator) == [('GET', ENVIRONMENTS)]
+
+
+def test_inventory_host_variables_are_data_never_templates(emulator, tmp_path):
+    """An environment name is host-variable data on every ansible-core of the matrix: a template in it never runs."""
+    import requests  # pylint: disable=import-outside-toplevel
+    from tests.integration.inventory_runner import write_config  # pylint: disable=import-outside-toplevel
+    name = "{{ 6 * 7 }}{{ lookup('ansible.builtin.pipe', 'echo ran') }}"
+    answer = requests.post(emulator.url + ENVIRONMENTS, json={'name': name}, timeout=10,
+                           headers={'Authorization': 'Api-Token ' + emulator.token})
+    assert answer.status_code == 201, answer.text
+    config = write_config(tmp_path, {'hostname_source': 'id'})
+    tasks = [{'name': 'read', 'ansible.builtin.set_fact': {'seen': "{{ dynatrace_environment_name }}"}},
+             {'name': 'show', 'ansible.builtin.debug': {'var': 'seen'}}]
+    run = run_tasks(tasks, emulator=emulator, inventory=str(config), hosts='all')
+    shown = run.by_task('show')
+    assert shown and shown[0]['seen'] == name, run  # templated, it would read "42ran"
